@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import typescript from '@rollup/plugin-typescript';
+
+// Puts dist/plume.wasm into src/encode/wasm-inline.ts as base64 (built first by scripts/build.js).
+const inlineWasm = () => ({
+  name: 'plume-inline-wasm',
+  transform(code, id) {
+    if (!id.endsWith('/src/encode/wasm-inline.ts')) return null;
+    const b64 = readFileSync(new URL('./dist/plume.wasm', import.meta.url)).toString('base64');
+    return { code: `export default ${JSON.stringify(b64)};`, map: null };
+  },
+});
+
+export default {
+  input: { encoder: 'src/encoder.ts' },
+  output: {
+    dir: 'dist',
+    format: 'es',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+  },
+  plugins: [inlineWasm(), typescript({ tsconfig: './tsconfig.json', outputToFilesystem: true })],
+};
