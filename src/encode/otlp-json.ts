@@ -91,42 +91,67 @@ const uint32 = (v: Json, field: string): number => integer(v, field, 0, 0xffffff
 const int32 = (v: Json, field: string): number => integer(v, field, -0x80000000, 0x7fffffff, 'an int32') >>> 0;
 
 const TWO32 = 4294967296;
-const U64_MAX = (1n << 64n) - 1n;
-const I64_MIN = -(1n << 63n);
-const I64_MAX = (1n << 63n) - 1n;
+let lo = 0;
+let hi = 0;
+
+/**
+ * Parses up to 20 decimal digits into the unsigned 64-bit (hi, lo) pair without BigInt:
+ * v = H * 1e9 + L, with H split at 2^16 so that every partial product stays exact in a
+ * double. Returns false when the value does not fit 64 bits.
+ */
+function parseDigits(d: string): boolean {
+  let k = 0;
+  while (k < d.length - 1 && d.charCodeAt(k) === 48) k++;
+  if (d.length - k > 20) return false;
+  if (d.length - k <= 15) {
+    const n = Number(k ? d.slice(k) : d);
+    hi = Math.floor(n / TWO32);
+    lo = n - hi * TWO32;
+    return true;
+  }
+  const cut = d.length - 9;
+  const H = Number(d.slice(k, cut)), L = Number(d.slice(cut));
+  const Hh = Math.floor(H / 65536), Hl = H - Hh * 65536;
+  const A = Hh * 1e9;
+  const Ahi = Math.floor(A / 65536), Alo = A - Ahi * 65536;
+  const C = Alo * 65536 + Hl * 1e9 + L;
+  const carry = Math.floor(C / TWO32);
+  lo = C - carry * TWO32;
+  hi = Ahi + carry;
+  return hi <= 0xffffffff;
+}
 
 /** Writes a 64-bit integer as two words at off. */
 function int64(v: Json, field: string, off: number, signed: boolean): void {
   if (absent(v)) return;
   const what = signed ? 'an int64' : 'a uint64';
-  let n: number;
+  if (typeof v === 'bigint') v = v.toString();
+  let negative = false;
   if (typeof v === 'string') {
     if (!DIGITS.test(v)) fail(field, `expected ${what} (decimal string or integer)`);
-    // Up to 15 digits a double is exact; beyond, BigInt keeps every bit.
-    if (v.length > 15) {
-      const b = BigInt(v);
-      if (signed ? b < I64_MIN || b > I64_MAX : b < 0n || b > U64_MAX) fail(field, `${what} out of range: ${v}`);
-      const u = BigInt.asUintN(64, b);
-      R.words[off] = Number(u & 0xffffffffn);
-      R.words[off + 1] = Number(u >> 32n);
-      return;
-    }
-    n = Number(v);
+    negative = v.charCodeAt(0) === 45;
+    if (!parseDigits(negative ? v.slice(1) : v)) fail(field, `${what} out of range: ${v}`);
   } else if (typeof v === 'number' && Number.isInteger(v)) {
-    n = v;
-  } else if (typeof v === 'bigint') {
-    int64(v.toString(), field, off, signed);
-    return;
+    negative = v < 0;
+    const n = Math.abs(v);
+    if (n >= 18446744073709551616) fail(field, `${what} out of range: ${v}`);
+    // Integral doubles split exactly into 32-bit halves.
+    hi = Math.floor(n / TWO32);
+    lo = n - hi * TWO32;
   } else {
     fail(field, `expected ${what} (decimal string or integer)`);
   }
-  if (signed ? n < -9223372036854775808 || n >= 9223372036854775808 : n < 0 || n >= 18446744073709551616) {
+  const zero = (hi | lo) === 0;
+  if (negative && !zero) {
+    // |v| may reach 2^63 when negative; then two's complement.
+    if (!signed || hi > 0x80000000 || (hi === 0x80000000 && lo !== 0)) fail(field, `${what} out of range: ${v}`);
+    lo = (~lo + 1) >>> 0;
+    hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
+  } else if (signed && hi > 0x7fffffff) {
     fail(field, `${what} out of range: ${v}`);
   }
-  // Integral doubles split exactly into 32-bit halves; negative ones wrap to two's complement.
-  const hi = Math.floor(n / TWO32);
-  R.words[off] = n - hi * TWO32;
-  R.words[off + 1] = hi >>> 0;
+  R.words[off] = lo;
+  R.words[off + 1] = hi;
 }
 
 const SPECIAL_DOUBLES: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
@@ -146,7 +171,11 @@ function optDouble(v: Json, field: string, off: number): boolean {
   return true;
 }
 
-const HEX = /^[0-9a-fA-F]*$/;
+const HEX_VALUE = /* @__PURE__ */ (() => {
+  const t = new Uint8Array(128).fill(255);
+  for (let k = 0; k < 16; k++) t['0123456789abcdef'.charCodeAt(k)] = t['0123456789ABCDEF'.charCodeAt(k)] = k;
+  return t;
+})();
 /** Writes an id's bytes at word offset off; returns whether it is present (non-empty). */
 function id(v: Json, field: string, off: number, bytes: number): boolean {
   if (absent(v) || v === '') return false;
@@ -156,9 +185,14 @@ function id(v: Json, field: string, off: number, bytes: number): boolean {
     R.wordBytes.set(v, at);
     return true;
   }
-  if (typeof v !== 'string' || v.length !== bytes * 2 || !HEX.test(v)) fail(field, `expected ${bytes * 2} hex chars`);
+  if (typeof v !== 'string' || v.length !== bytes * 2) fail(field, `expected ${bytes * 2} hex chars`);
   const out = R.wordBytes;
-  for (let k = 0; k < bytes; k++) out[at + k] = parseInt(v.substr(k * 2, 2), 16);
+  for (let k = 0; k < bytes; k++) {
+    const h = HEX_VALUE[v.charCodeAt(2 * k)], l = HEX_VALUE[v.charCodeAt(2 * k + 1)];
+    // 255 marks a non-hex char (and charCodeAt beyond 127 reads undefined).
+    if (!(h < 16 && l < 16)) fail(field, `expected ${bytes * 2} hex chars`);
+    out[at + k] = (h << 4) | l;
+  }
   return true;
 }
 function requiredId(v: Json, field: string, off: number, bytes: number): void {

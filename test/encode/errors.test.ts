@@ -83,3 +83,25 @@ describe('bad input', () => {
     await expect(createEncoder({ implementation: 'fast' as 'js' })).rejects.toThrow(TypeError);
   });
 });
+
+describe('64-bit integers', () => {
+  it('decimal strings and numbers of every length round-trip exactly (checked against BigInt)', () => {
+    const values: (string | number)[] = ['0', '-0', '007', '-9223372036854775808', '9223372036854775807'];
+    let seed = 12345;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let k = 0; k < 600; k++) {
+      const digits = 1 + Math.floor(rand() * 19);
+      let s = String(1 + Math.floor(rand() * 8)); // 19 digits from 9 would pass int64 max
+      while (s.length < digits) s += Math.floor(rand() * 10);
+      values.push(rand() < 0.5 ? `-${s}` : s);
+      if (digits < 16) values.push(Number(rand() < 0.5 ? `-${s}` : s));
+    }
+    const attributes = values.map((v, k) => ({ key: `k${k}`, value: { intValue: v } }));
+    const req = traces({ traceId: TRACE, spanId: SPAN, attributes, startTimeUnixNano: '18446744073709551615' });
+    const span = (decodeToJson('traces', js.encodeTraces(req)) as any).resourceSpans[0].scopeSpans[1].spans[1];
+    expect(span.startTimeUnixNano).toBe('18446744073709551615');
+    span.attributes.forEach((a: any, k: number) => {
+      expect(a.value.intValue, String(values[k])).toBe(String(BigInt(values[k])));
+    });
+  });
+});
