@@ -1,0 +1,21 @@
+// Wall-clock milliseconds with sub-millisecond precision: performance.timeOrigin plus the
+// monotonic performance.now(), so durations never go backwards when the system clock moves.
+
+const perf: Performance | undefined = typeof performance === 'object' ? performance : undefined;
+const origin = perf && typeof perf.timeOrigin === 'number' ? perf.timeOrigin : Date.now() - (perf ? perf.now() : 0);
+
+export const now = (): number => (perf ? origin + perf.now() : Date.now());
+
+/** A DOMHighResTimeStamp (relative to timeOrigin) as wall-clock milliseconds. */
+export const fromPerfTime = (t: number): number => origin + t;
+
+/** An OTel-style time input (ms number, Date, or [seconds, nanos]) as wall-clock ms. */
+export function toMs(t: unknown): number | undefined {
+  if (typeof t === 'number' && Number.isFinite(t)) {
+    // A DOMHighResTimeStamp (performance.now()) is far below any epoch time in ms.
+    return t < 1e12 && perf ? origin + t : t;
+  }
+  if (t instanceof Date) return t.getTime();
+  if (Array.isArray(t) && t.length === 2 && typeof t[0] === 'number' && typeof t[1] === 'number') return t[0] * 1e3 + t[1] / 1e6;
+  return undefined;
+}

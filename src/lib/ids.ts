@@ -1,0 +1,42 @@
+// Random trace and span ids as lowercase hex, from a pooled crypto.getRandomValues buffer:
+// one call per 256 bytes instead of one per id.
+
+const HEX: string[] = [];
+for (let k = 0; k < 256; k++) HEX.push((k < 16 ? '0' : '') + k.toString(16));
+
+const pool = new Uint8Array(256);
+let pos = pool.length;
+
+function randomHex(bytes: number): string {
+  if (pos + bytes > pool.length) {
+    crypto.getRandomValues(pool);
+    pos = 0;
+  }
+  let s = '';
+  let zero = true;
+  for (let k = 0; k < bytes; k++) {
+    const b = pool[pos++];
+    if (b) zero = false;
+    s += HEX[b];
+  }
+  // All-zero ids are invalid in W3C trace context.
+  return zero ? randomHex(bytes) : s;
+}
+
+export const newTraceId = (): string => randomHex(16);
+export const newSpanId = (): string => randomHex(8);
+
+export const INVALID_TRACE_ID = '00000000000000000000000000000000';
+export const INVALID_SPAN_ID = '0000000000000000';
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+export const isValidTraceId = (id: string): boolean => TRACE_ID.test(id) && id !== INVALID_TRACE_ID;
+export const isValidSpanId = (id: string): boolean => SPAN_ID.test(id) && id !== INVALID_SPAN_ID;
+
+/** Writes a valid lowercase hex id into bytes at `at`. */
+export function hexInto(hex: string, out: Uint8Array, at: number): void {
+  for (let k = 0, n = hex.length >> 1; k < n; k++) {
+    const h = hex.charCodeAt(2 * k), l = hex.charCodeAt(2 * k + 1);
+    out[at + k] = (((h > 57 ? h - 87 : h - 48) << 4) | (l > 57 ? l - 87 : l - 48));
+  }
+}

@@ -1,0 +1,171 @@
+// The runtime-neutral core behind init(): tracers, meters and loggers wired to one exporter.
+// Browser (../browser.ts) and edge (../edge/) entries add resource detection,
+// instrumentations and lifecycle on top; nothing here touches window or document.
+import { DATA_SUM } from '../encode/layout.js';
+import { loadWasmEncoder, type WasmSource } from '../encode/wasm-bridge.js';
+import { now } from '../lib/clock.js';
+import { debugWarn, setDebug, W_WASM_FALLBACK } from '../lib/diag.js';
+import { Exporter } from '../export/exporter.js';
+import type { MetricData } from '../record/metric.js';
+import { createTransport, type Transport } from '../transport/index.js';
+import type { Attributes } from './attributes.js';
+import { cleanAttributes } from './attributes.js';
+import type { ResolvedConfig } from './config.js';
+import { context } from './context.js';
+import { Logger } from './logger.js';
+import { Meter } from './meter.js';
+import { propagation } from './propagation.js';
+import type { RootSampler } from './sampler.js';
+import type { Span } from './span.js';
+import { Tracer } from './tracer.js';
+
+export const SDK_VERSION = '0.1.0';
+
+export interface CoreOptions {
+  /** Resource attributes the runtime detected; config values (service.*) win over them. */
+  detectedResource: Record<string, unknown>;
+  sampleRoot: RootSampler;
+  /** Attributes every span and log record starts with (session ids). */
+  startAttributes?: () => Record<string, unknown>;
+  wasm?: WasmSource | (() => Promise<WasmSource>);
+  transport?: Transport;
+}
+
+export interface Plume {
+  tracer: Tracer;
+  meter: Meter;
+  logger: Logger;
+  getTracer(name: string, version?: string): Tracer;
+  getMeter(name: string, version?: string): Meter;
+  getLogger(name: string, version?: string): Logger;
+  context: typeof context;
+  propagation: typeof propagation;
+  /** Sends everything recorded so far; resolves when the transport has answered. */
+  flush(): Promise<void>;
+  /** flush(), then records nothing more. */
+  shutdown(): Promise<void>;
+  /** The active encoder: 'js' until (and unless) the wasm encoder is ready. */
+  readonly encoder: 'wasm' | 'js';
+}
+
+export interface Core extends Plume {
+  exporter: Exporter;
+  config: ResolvedConfig;
+  resource: Attributes;
+  /** Flush for a page that is going away: beacons, no waiting. */
+  flushUnloading(): void;
+  loadEncoder(): Promise<void>;
+}
+
+export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
+  setDebug(config.debug);
+  const resource = cleanAttributes({
+    ...opts.detectedResource,
+    ...config.resource,
+    'service.name': config.serviceName,
+    ...(config.serviceVersion ? { 'service.version': config.serviceVersion } : {}),
+    ...(config.environment ? { 'deployment.environment.name': config.environment } : {}),
+  }, { ...config.limits, attributeCount: 1024 }).values;
+  const transport = opts.transport ?? createTransport(config);
+  const exporter = new Exporter(config, resource, transport);
+  let enabled = true;
+  let encoderKind: 'wasm' | 'js' = 'js';
+  const isEnabled = () => enabled;
+  const startAttributes = opts.startAttributes;
+
+  const tracerCore = {
+    limits: config.limits,
+    sampleRoot: opts.sampleRoot,
+    onStart: (span: Span) => { if (startAttributes) span.setAttributes(startAttributes()); },
+    sink: { onEnd: (span: Span) => exporter.onSpanEnd(span) },
+    enabled: isEnabled,
+  };
+  const loggerCore = {
+    limits: config.limits,
+    onStart: (attrs: Record<string, unknown>) => { if (startAttributes) Object.assign(attrs, startAttributes()); },
+    emit: (log: Parameters<Exporter['onLog']>[0]) => exporter.onLog(log),
+    enabled: isEnabled,
+  };
+  const meterCore = {
+    limits: config.limits,
+    temporality: config.metrics.temporality,
+    histogramAggregation: config.metrics.histogramAggregation,
+    enabled: isEnabled,
+  };
+
+  const cache = <T>(make: (name: string, version?: string) => T) => {
+    const m = new Map<string, T>();
+    return (name: string, version?: string): T => {
+      const key = `${name}@${version ?? ''}`;
+      let v = m.get(key);
+      if (!v) m.set(key, (v = make(String(name), version === undefined ? undefined : String(version))));
+      return v;
+    };
+  };
+  const meters: Meter[] = [];
+  const getTracer = cache((name, version) => new Tracer({ name, version }, tracerCore));
+  const getLogger = cache((name, version) => new Logger({ name, version }, loggerCore));
+  const getMeter = cache((name, version) => {
+    const m = new Meter({ name, version }, meterCore);
+    meters.push(m);
+    return m;
+  });
+  const plumeScope = { name: 'plume', version: SDK_VERSION };
+  exporter.collectors.push(() => meters.flatMap((m) => m.collect()));
+  exporter.collectors.push(() => droppedMetric(exporter, plumeScope, config.metrics.temporality === 'delta'));
+
+  let metricsTimer: ReturnType<typeof setInterval> | undefined = setInterval(
+    () => void exporter.flush(false, true), config.metrics.exportIntervalMillis);
+  // Node and workers: an interval must not keep the process alive on its own.
+  (metricsTimer as { unref?: () => void }).unref?.();
+
+  let loading: Promise<void> | undefined;
+  const loadEncoder = (): Promise<void> => {
+    if (loading) return loading;
+    if (config.encoder === 'js' || !opts.wasm) return (loading = Promise.resolve());
+    loading = (async () => {
+      try {
+        const src = typeof opts.wasm === 'function' ? await opts.wasm() : opts.wasm!;
+        exporter.encode = (await loadWasmEncoder(src)).encode;
+        encoderKind = 'wasm';
+      } catch (e) {
+        debugWarn(W_WASM_FALLBACK, `the wasm encoder is not available (${(e as Error)?.message ?? e}); the JS twin encodes the same bytes`);
+      }
+    })();
+    return loading;
+  };
+
+  const core: Core = {
+    tracer: getTracer('plume', SDK_VERSION),
+    meter: getMeter('plume', SDK_VERSION),
+    logger: getLogger('plume', SDK_VERSION),
+    getTracer, getMeter, getLogger,
+    context, propagation,
+    exporter, config, resource,
+    get encoder() { return encoderKind; },
+    flush: () => exporter.flush(false),
+    flushUnloading: () => { void exporter.flush(true); },
+    async shutdown() {
+      if (!enabled) return;
+      await exporter.flush(false);
+      enabled = false;
+      if (metricsTimer) clearInterval(metricsTimer);
+      metricsTimer = undefined;
+    },
+    loadEncoder,
+  };
+  return core;
+}
+
+/** plume.exporter.dropped: what the exporter had to drop, by signal and reason. */
+function droppedMetric(exporter: Exporter, scope: { name: string; version: string }, delta: boolean): MetricData[] {
+  if (exporter.dropped.size === 0) return [];
+  const t = now();
+  const points = [...exporter.dropped].map(([key, n]) => {
+    const [signal, reason] = key.split('/');
+    return { attributes: { signal, reason }, start: t, time: t, value: n, isInt: true, exemplars: [] };
+  });
+  if (delta) exporter.dropped.clear();
+  return [{ name: 'plume.exporter.dropped', description: 'Telemetry items Plume could not deliver', unit: '{item}',
+    dataKind: DATA_SUM, temporality: delta ? 1 : 2, monotonic: true, points, scope }];
+}

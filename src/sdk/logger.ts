@@ -1,0 +1,58 @@
+// Logger: emit() log records that carry the active trace and span ids, so logs link to traces.
+import { now, toMs } from '../lib/clock.js';
+import { cleanAttributes, type Limits } from './attributes.js';
+import { context, type Context } from './context.js';
+import type { Scope } from './span.js';
+import { getSpan, TRACE_FLAG_SAMPLED, type SpanContext } from './span-context.js';
+import type { FinishedLog } from '../record/log.js';
+
+export const SeverityNumber = {
+  UNSPECIFIED: 0, TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21,
+} as const;
+
+export interface LogRecordInput {
+  timestamp?: unknown;
+  observedTimestamp?: unknown;
+  severityNumber?: number;
+  severityText?: string;
+  body?: unknown;
+  attributes?: Record<string, unknown>;
+  eventName?: string;
+  context?: Context;
+}
+
+export interface LoggerCore {
+  limits: Limits;
+  onStart(attrs: Record<string, unknown>): void;
+  emit(log: FinishedLog): void;
+  enabled(): boolean;
+}
+
+export class Logger {
+  constructor(readonly scope: Scope, private readonly core: LoggerCore) {}
+
+  emit(record: LogRecordInput): void {
+    if (!this.core.enabled() || !record || typeof record !== 'object') return;
+    const span = getSpan(record.context ?? context.active());
+    let sc: SpanContext | undefined = span?.spanContext();
+    // An unsampled trace's ids would point at spans nobody will ever see.
+    if (sc && !(sc.traceFlags & TRACE_FLAG_SAMPLED)) sc = undefined;
+    const extra: Record<string, unknown> = {};
+    this.core.onStart(extra);
+    const { values, dropped } = cleanAttributes({ ...extra, ...record.attributes }, this.core.limits);
+    const t = now();
+    const sev = record.severityNumber;
+    this.core.emit({
+      time: toMs(record.timestamp) ?? t,
+      observedTime: toMs(record.observedTimestamp) ?? t,
+      severityNumber: typeof sev === 'number' && sev >= 0 && sev <= 24 ? sev | 0 : 0,
+      severityText: typeof record.severityText === 'string' ? record.severityText : '',
+      body: record.body,
+      attributes: values,
+      dropped,
+      eventName: typeof record.eventName === 'string' ? record.eventName : '',
+      spanContext: sc,
+      scope: this.scope,
+    });
+  }
+}
