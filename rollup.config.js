@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
 
 // Puts dist/plume.wasm into src/encode/wasm-inline.ts as base64 (built first by scripts/build.js).
 const inlineWasm = () => ({
@@ -12,12 +13,12 @@ const inlineWasm = () => ({
 });
 
 export default {
-  input: { encoder: 'src/encoder.ts' },
+  input: { browser: 'src/browser.ts', encoder: 'src/encoder.ts' },
   output: {
     dir: 'dist',
     format: 'es',
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
   },
-  plugins: [inlineWasm(), typescript({ tsconfig: './tsconfig.json', outputToFilesystem: true })],
+  plugins: [inlineWasm(), nodeResolve(), typescript({ tsconfig: './tsconfig.json', outputToFilesystem: true })],
 };

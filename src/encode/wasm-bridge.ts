@@ -52,8 +52,9 @@ async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
   return (await WebAssembly.instantiate(source, {})).instance;
 }
 
-export async function loadWasmEncoder(source: WasmSource): Promise<WasmEncoder> {
-  const ex = (await instantiate(source)).exports as unknown as EncoderExports;
+/** The encoder over an instance of wasm/assembly/index.ts. */
+export function wasmEncoder(instance: WebAssembly.Instance): WasmEncoder {
+  const ex = instance.exports as unknown as EncoderExports;
   if (typeof ex.size !== 'function' || typeof ex.write !== 'function' || !(ex.memory instanceof WebAssembly.Memory)) {
     throw new Error('not the Plume encoder module');
   }
@@ -87,4 +88,14 @@ export async function loadWasmEncoder(source: WasmSource): Promise<WasmEncoder> 
       return bytes.slice(out, out + n);
     },
   };
+}
+
+/** Compiles (if needed) and instantiates synchronously: fine for this 8 KB module, even on a main thread. */
+export function wasmEncoderSync(source: BufferSource | WebAssembly.Module): WasmEncoder {
+  const mod = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+  return wasmEncoder(new WebAssembly.Instance(mod, {}));
+}
+
+export async function loadWasmEncoder(source: WasmSource): Promise<WasmEncoder> {
+  return wasmEncoder(await instantiate(source));
 }

@@ -3,8 +3,7 @@
 // signal's queue holds at most maxQueueSize items; what does not fit is dropped and counted
 // in the plume.exporter.dropped metric.
 import { SIGNAL_LOGS, SIGNAL_METRICS, SIGNAL_TRACES } from '../encode/layout.js';
-import type { Records } from '../encode/records.js';
-import { encodeRecords } from '../encode/twin.js';
+import type { EncoderLoader } from '../encode/loader.js';
 import { guard, warnOnce, W_CALLBACK, W_DROPPED } from '../lib/diag.js';
 import { RecordBatch } from '../record/batch.js';
 import { writeLog, type FinishedLog } from '../record/log.js';
@@ -15,8 +14,6 @@ import type { ResolvedConfig, Signal } from '../sdk/config.js';
 import type { FinishedSpan } from '../sdk/span.js';
 import type { Transport } from '../transport/index.js';
 
-export type Encode = (signal: number, rec: Records, root: number) => Uint8Array;
-
 const SIGNAL_CODE: Record<Signal, number> = { traces: SIGNAL_TRACES, metrics: SIGNAL_METRICS, logs: SIGNAL_LOGS };
 
 export class Exporter {
@@ -26,7 +23,6 @@ export class Exporter {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Drops by "signal/reason", reported as plume.exporter.dropped at the next collection. */
   readonly dropped = new Map<string, number>();
-  encode: Encode = encodeRecords;
   /** Whoever can add metric data at collection time (meters). */
   collectors: (() => MetricData[])[] = [];
   private pending: Promise<unknown>[] = [];
@@ -35,6 +31,7 @@ export class Exporter {
     private readonly config: ResolvedConfig,
     private readonly resource: Attributes,
     private readonly transport: Transport,
+    private readonly encoder: EncoderLoader,
   ) {}
 
   countDrop(signal: Signal, reason: string, n = 1): void {
@@ -86,10 +83,19 @@ export class Exporter {
   private send(signal: Signal, batch: RecordBatch, unloading: boolean): void {
     if (batch.count === 0) return;
     const items = batch.count;
+    const encode = this.encoder.current();
+    if (!encode) {
+      if (unloading) {
+        batch.reset();
+        return this.countDrop(signal, 'encoder_not_ready', items);
+      }
+      // flush() waited for the encoder; only a failed load gets here. The records wait.
+      return;
+    }
     let body: Uint8Array | undefined;
     try {
       const root = batch.finish(this.resource);
-      body = this.encode(SIGNAL_CODE[signal], batch.rec, root);
+      body = encode(SIGNAL_CODE[signal], batch.rec, root);
     } finally {
       batch.reset();
     }
@@ -101,7 +107,9 @@ export class Exporter {
   }
 
   /** Encodes and sends everything pending. `withMetrics` also collects the meters. */
-  flush(unloading: boolean, withMetrics = true): Promise<void> {
+  async flush(unloading: boolean, withMetrics = true): Promise<void> {
+    // A live flush can wait for the encoder; a page going away cannot.
+    if (!unloading && !this.encoder.current()) await this.encoder.ready().catch(() => undefined);
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
     guard(() => this.send('traces', this.spans, unloading));
     guard(() => this.send('logs', this.logs, unloading));
@@ -111,6 +119,6 @@ export class Exporter {
         this.metricsBatch.count && this.send('metrics', this.metricsBatch, unloading);
       });
     }
-    return Promise.all(this.pending).then(() => undefined);
+    await Promise.all(this.pending);
   }
 }

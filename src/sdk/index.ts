@@ -2,9 +2,9 @@
 // Browser (../browser.ts) and edge (../edge/) entries add resource detection,
 // instrumentations and lifecycle on top; nothing here touches window or document.
 import { DATA_SUM } from '../encode/layout.js';
-import { loadWasmEncoder, type WasmSource } from '../encode/wasm-bridge.js';
+import type { EncoderLoader } from '../encode/loader.js';
 import { now } from '../lib/clock.js';
-import { debugWarn, setDebug, W_WASM_FALLBACK } from '../lib/diag.js';
+import { setDebug } from '../lib/diag.js';
 import { Exporter } from '../export/exporter.js';
 import type { MetricData } from '../record/metric.js';
 import { createTransport, type Transport } from '../transport/index.js';
@@ -27,7 +27,7 @@ export interface CoreOptions {
   sampleRoot: RootSampler;
   /** Attributes every span and log record starts with (session ids). */
   startAttributes?: () => Record<string, unknown>;
-  wasm?: WasmSource | (() => Promise<WasmSource>);
+  encoder: EncoderLoader;
   transport?: Transport;
 }
 
@@ -44,8 +44,8 @@ export interface Plume {
   flush(): Promise<void>;
   /** flush(), then records nothing more. */
   shutdown(): Promise<void>;
-  /** The active encoder: 'js' until (and unless) the wasm encoder is ready. */
-  readonly encoder: 'wasm' | 'js';
+  /** The active encoder: 'none' until one is ready, then 'wasm', or 'js' where wasm cannot run. */
+  readonly encoder: 'wasm' | 'js' | 'none';
 }
 
 export interface Core extends Plume {
@@ -54,7 +54,6 @@ export interface Core extends Plume {
   resource: Attributes;
   /** Flush for a page that is going away: beacons, no waiting. */
   flushUnloading(): void;
-  loadEncoder(): Promise<void>;
 }
 
 export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
@@ -67,9 +66,8 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
     ...(config.environment ? { 'deployment.environment.name': config.environment } : {}),
   }, { ...config.limits, attributeCount: 1024 }).values;
   const transport = opts.transport ?? createTransport(config);
-  const exporter = new Exporter(config, resource, transport);
+  const exporter = new Exporter(config, resource, transport, opts.encoder);
   let enabled = true;
-  let encoderKind: 'wasm' | 'js' = 'js';
   const isEnabled = () => enabled;
   const startAttributes = opts.startAttributes;
 
@@ -119,22 +117,6 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
   // Node and workers: an interval must not keep the process alive on its own.
   (metricsTimer as { unref?: () => void }).unref?.();
 
-  let loading: Promise<void> | undefined;
-  const loadEncoder = (): Promise<void> => {
-    if (loading) return loading;
-    if (config.encoder === 'js' || !opts.wasm) return (loading = Promise.resolve());
-    loading = (async () => {
-      try {
-        const src = typeof opts.wasm === 'function' ? await opts.wasm() : opts.wasm!;
-        exporter.encode = (await loadWasmEncoder(src)).encode;
-        encoderKind = 'wasm';
-      } catch (e) {
-        debugWarn(W_WASM_FALLBACK, `the wasm encoder is not available (${(e as Error)?.message ?? e}); the JS twin encodes the same bytes`);
-      }
-    })();
-    return loading;
-  };
-
   const core: Core = {
     tracer: getTracer('plume', SDK_VERSION),
     meter: getMeter('plume', SDK_VERSION),
@@ -142,7 +124,7 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
     getTracer, getMeter, getLogger,
     context, propagation,
     exporter, config, resource,
-    get encoder() { return encoderKind; },
+    get encoder() { return opts.encoder.kind(); },
     flush: () => exporter.flush(false),
     flushUnloading: () => { void exporter.flush(true); },
     async shutdown() {
@@ -152,7 +134,6 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
       if (metricsTimer) clearInterval(metricsTimer);
       metricsTimer = undefined;
     },
-    loadEncoder,
   };
   return core;
 }

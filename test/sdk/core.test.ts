@@ -2,6 +2,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../src/sdk/config.js';
 import { createCore } from '../../src/sdk/index.js';
+import { encoderLoader } from '../../src/encode/loader.js';
+import { encodeRecords } from '../../src/encode/twin.js';
+import { wasmBytes } from '../helpers/encoders.js';
 import { traceIdRatio } from '../../src/sdk/sampler.js';
 import { SpanKind, SpanStatusCode } from '../../src/sdk/span.js';
 import { setSpan } from '../../src/sdk/span-context.js';
@@ -9,14 +12,18 @@ import { decodeToJson, type Signal } from '../helpers/otlp-schema.js';
 
 type Sent = { signal: Signal; body: Uint8Array; json: any };
 
+// Alternate the encoders between tests: both must give the same results.
+let useWasm = false;
 function setup(extra: Record<string, unknown> = {}, sampleRoot = traceIdRatio(1)) {
+  useWasm = !useWasm;
   const sent: Sent[] = [];
   const config = resolveConfig({
     serviceName: 'svc', serviceVersion: '1.2.3', environment: 'test',
     transport: (body: Uint8Array, signal: Signal) => { sent.push({ signal, body, json: decodeToJson(signal, body) }); },
     ...extra,
   }, undefined);
-  const core = createCore(config, { detectedResource: { 'telemetry.sdk.name': 'plume' }, sampleRoot });
+  const encoder = encoderLoader({ mode: useWasm ? 'wasm' : 'js', wasm: useWasm ? wasmBytes() : undefined, twin: () => encodeRecords });
+  const core = createCore(config, { detectedResource: { 'telemetry.sdk.name': 'plume' }, sampleRoot, encoder });
   const spans = () => sent.filter((s) => s.signal === 'traces').flatMap((s) => s.json.resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((ss: any) => ss.spans.map((sp: any) => ({ ...sp, scope: ss.scope })))));
   return { core, sent, spans };
 }

@@ -1,0 +1,98 @@
+// plume: the browser SDK. init() validates the config, starts the core with the browser's
+// resource and session, installs the instrumentations, flushes on page hide, and compiles the
+// wasm encoder off the critical path (what is recorded before it is ready is kept and
+// encoded by whichever encoder is ready when the batch goes out).
+import { onPageHidden } from './export/lifecycle.js';
+import { errorsInstrumentation } from './instrument/errors.js';
+import { fetchInstrumentation } from './instrument/fetch.js';
+import { navigationInstrumentation } from './instrument/navigation.js';
+import { createSession } from './instrument/session.js';
+import type { Instrumentation, InstrumentationContext } from './instrument/types.js';
+import { webVitalsInstrumentation } from './instrument/web-vitals.js';
+import { xhrInstrumentation } from './instrument/xhr.js';
+import { browserResource } from './lib/browser-resource.js';
+import { guard, warn, W_SECOND_INIT } from './lib/diag.js';
+import { resolveConfig, type PlumeConfig } from './sdk/config.js';
+import { context } from './sdk/context.js';
+import { createCore, type Core, type Plume } from './sdk/index.js';
+import { getSpan } from './sdk/span-context.js';
+import type { WasmSource } from './encode/wasm-bridge.js';
+import { encoderLoader } from './encode/loader.js';
+
+export type { PlumeConfig } from './sdk/config.js';
+export type { Plume } from './sdk/index.js';
+export { SpanKind, SpanStatusCode } from './sdk/span.js';
+export { SeverityNumber } from './sdk/logger.js';
+export { context, ROOT_CONTEXT } from './sdk/context.js';
+export { propagation } from './sdk/propagation.js';
+export { getActiveSpan, getSpan, setSpan } from './sdk/span-context.js';
+
+let instance: (Plume & { core: Core }) | undefined;
+
+const DEFAULT_INSTRUMENTATIONS: Record<string, () => Instrumentation> = {
+  fetch: fetchInstrumentation, xhr: xhrInstrumentation, navigation: navigationInstrumentation,
+  errors: errorsInstrumentation, webVitals: webVitalsInstrumentation,
+};
+
+function wasmSource(src: PlumeConfig['wasm']): WasmSource {
+  if (typeof src === 'string') return new URL(src, location.href);
+  // Bundlers resolve this pattern and ship the file beside the bundle.
+  return src ?? new URL('./plume.wasm', import.meta.url);
+}
+
+/** Starts Plume in this page. A second call returns the first instance (PLUME_W004). */
+export function init(config: PlumeConfig): Plume {
+  if (instance) {
+    warn(W_SECOND_INIT, 'init() was called again: the first instance is returned and the new config ignored');
+    return instance;
+  }
+  const resolved = resolveConfig(config, typeof location === 'object' ? location.href : undefined, { serviceName: 'unknown_service:browser' });
+  const session = createSession({ ...resolved.session, sampleRate: resolved.sampleRate });
+  const core = createCore(resolved, {
+    detectedResource: browserResource(),
+    sampleRoot: () => session.sampled(),
+    startAttributes: () => session.attributes(),
+    encoder: encoderLoader({
+      mode: resolved.encoder,
+      wasm: wasmSource(resolved.wasm),
+      twin: () => import('./encode/twin.js').then((m) => m.encodeRecords),
+    }),
+  });
+
+  const ictx: InstrumentationContext = {
+    core,
+    config: resolved,
+    parentContext() {
+      const active = context.active();
+      return getSpan(active) ? active : ictx.ambient?.() ?? active;
+    },
+    requestStarted() {},
+    requestEnded() {},
+  };
+  const uninstall: (() => void)[] = [];
+  for (const [name, make] of Object.entries(DEFAULT_INSTRUMENTATIONS)) {
+    if (resolved.instrumentations[name as keyof typeof resolved.instrumentations] === false) continue;
+    const off = guard(() => make().install(ictx));
+    if (off) uninstall.push(off);
+  }
+  uninstall.push(onPageHidden(() => core.flushUnloading()));
+  if (typeof document === 'object') {
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') session.refresh(); });
+  }
+
+  const plume: Plume & { core: Core } = {
+    tracer: core.tracer, meter: core.meter, logger: core.logger,
+    getTracer: core.getTracer, getMeter: core.getMeter, getLogger: core.getLogger,
+    context: core.context, propagation: core.propagation,
+    get encoder() { return core.encoder; },
+    flush: () => core.flush(),
+    async shutdown() {
+      for (const off of uninstall.splice(0)) guard(off);
+      await core.shutdown();
+    },
+    core,
+  };
+  if (ictx.recordError) (plume as unknown as { recordError: typeof ictx.recordError }).recordError = ictx.recordError;
+  instance = plume;
+  return plume;
+}

@@ -1,0 +1,97 @@
+// Which encoder a runtime uses, and when it becomes available. The wasm module is fetched
+// early (it is small), compiled when first needed or when the main thread is idle; the JS
+// twin is loaded only where wasm is refused or fails, so pages that can run wasm never
+// download it.
+import { debugWarn, W_WASM_FALLBACK } from '../lib/diag.js';
+import type { Records } from './records.js';
+import { wasmCompileRefusal, wasmEncoderSync, type WasmSource } from './wasm-bridge.js';
+
+export type Encode = (signal: number, rec: Records, root: number) => Uint8Array;
+
+export interface EncoderLoader {
+  /** The encoder if one can be had synchronously now (compiling fetched wasm bytes if needed). */
+  current(): Encode | undefined;
+  /** Resolves with an encoder once one is available. */
+  ready(): Promise<Encode>;
+  kind(): 'wasm' | 'js' | 'none';
+}
+
+export interface LoaderOptions {
+  mode: 'auto' | 'wasm' | 'js';
+  wasm?: WasmSource;
+  /** The twin, statically (edge, node) or as a lazily imported chunk (browsers). */
+  twin: () => Encode | Promise<Encode>;
+}
+
+export function encoderLoader(opts: LoaderOptions): EncoderLoader {
+  let encode: Encode | undefined;
+  let kind: 'wasm' | 'js' | 'none' = 'none';
+  let bytes: BufferSource | WebAssembly.Module | undefined;
+  let twinLoading: Promise<Encode> | undefined;
+  let settled!: (e: Encode) => void;
+  let failed!: (e: unknown) => void;
+  const ready = new Promise<Encode>((resolve, reject) => { settled = resolve; failed = reject; });
+  ready.catch(() => {}); // a failure is reported to whoever awaits ready(), not as unhandled
+
+  const useTwin = (why: string): Promise<Encode> => {
+    if (why) debugWarn(W_WASM_FALLBACK, `${why}; the JS twin encodes the same bytes`);
+    const take = (t: Encode) => {
+      if (!encode) { encode = t; kind = 'js'; settled(t); }
+      return t;
+    };
+    if (!twinLoading) {
+      const t = opts.twin();
+      // A twin at hand (edge, node) is taken now; a browser's is a chunk still loading.
+      twinLoading = typeof t === 'function' ? Promise.resolve(take(t)) : t.then(take, (e) => { failed(e); throw e; });
+      twinLoading.catch(() => {});
+    }
+    return twinLoading;
+  };
+  const compile = (): boolean => {
+    if (encode || !bytes) return !!encode;
+    try {
+      const e = wasmEncoderSync(bytes);
+      encode = e.encode;
+      kind = 'wasm';
+      settled(encode);
+    } catch (e) {
+      bytes = undefined;
+      void useTwin(`the wasm encoder failed to compile (${(e as Error)?.message ?? e})`);
+    }
+    return !!encode;
+  };
+
+  const isModule = typeof WebAssembly === 'object' && opts.wasm instanceof WebAssembly.Module;
+  const refusal = opts.mode === 'js' || isModule ? '' : wasmCompileRefusal();
+  if (opts.mode === 'js' || !opts.wasm) void useTwin(opts.mode === 'js' ? '' : 'no wasm module was given');
+  else if (refusal) void useTwin(refusal);
+  else if (opts.wasm instanceof URL) {
+    const url = opts.wasm;
+    fetch(url, { priority: 'low' } as RequestInit)
+      .then((res) => {
+        if (!res.ok) throw new Error(`HTTP ${res.status} for ${url.href}`);
+        return res.arrayBuffer();
+      })
+      .then((b) => {
+        bytes = b;
+        // Compile when the main thread has nothing better to do; current() compiles sooner if asked.
+        const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback;
+        if (idle) idle(() => compile()); else setTimeout(compile, 0);
+      })
+      .catch((e) => void useTwin(`the wasm encoder could not be fetched (${(e as Error)?.message ?? e})`));
+  } else {
+    bytes = opts.wasm;
+  }
+
+  return {
+    current() {
+      if (!encode) compile();
+      return encode;
+    },
+    ready() {
+      if (!encode) compile();
+      return ready;
+    },
+    kind: () => kind,
+  };
+}

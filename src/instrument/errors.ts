@@ -1,0 +1,78 @@
+// Errors: uncaught `error`, `unhandledrejection` and resource load failures, each as a log
+// record with exception.* attributes (linked to the active span), an `exception` event on the
+// active span, and a count in the browser.errors metric. Bursts of one error are limited
+// (maxPerMinute per type+message); what is held back is counted, in the metric and in
+// plume.errors.suppressed on the next record of that error.
+import { now } from '../lib/clock.js';
+import { guard } from '../lib/diag.js';
+import { fullUrl, toUrl } from '../lib/url.js';
+import { SeverityNumber } from '../sdk/logger.js';
+import { exceptionAttributes, Span } from '../sdk/span.js';
+import { getActiveSpan } from '../sdk/span-context.js';
+import type { Instrumentation } from './types.js';
+
+const WINDOW_MS = 60_000;
+
+export const errorsInstrumentation = (): Instrumentation => ({
+  name: 'errors',
+  install(ctx) {
+    if (typeof window !== 'object') return;
+    const opt = ctx.config.instrumentations.errors;
+    const maxPerMinute = typeof opt === 'object' && typeof opt.maxPerMinute === 'number' ? opt.maxPerMinute : 10;
+    const logger = ctx.core.getLogger('plume.errors');
+    const counter = ctx.core.getMeter('plume.errors').createCounter('browser.errors', { unit: '{error}', valueType: 'int', description: 'Uncaught errors, unhandled rejections and failed resource loads.' });
+    const seen = new Map<string, { since: number; n: number; held: number }>();
+
+    const record = (attrs: Record<string, string>, kind: string, time = now()) => {
+      const type = attrs['exception.type'] ?? 'Error';
+      counter.add(1, { 'exception.type': type, 'browser.error.kind': kind });
+      const key = `${type}\u0000${attrs['exception.message'] ?? ''}`;
+      let s = seen.get(key);
+      if (!s || time - s.since > WINDOW_MS) seen.set(key, (s = { since: time, n: 0, held: s?.held ?? 0 }));
+      if (++s.n > maxPerMinute) { s.held++; return; }
+      const extra: Record<string, unknown> = { 'browser.error.kind': kind };
+      if (s.held) { extra['plume.errors.suppressed'] = s.held; s.held = 0; }
+      const span = getActiveSpan();
+      if (span instanceof Span && span.isRecording()) span.addEvent('exception', attrs, time);
+      logger.emit({
+        timestamp: time, severityNumber: SeverityNumber.ERROR, severityText: 'ERROR', eventName: 'exception',
+        body: attrs['exception.message'] ?? type, attributes: { ...attrs, ...extra },
+      });
+    };
+
+    const fromError = (error: unknown, fallback?: Record<string, string>): Record<string, string> => {
+      const a = exceptionAttributes(error);
+      return fallback ? { ...fallback, ...a } : a;
+    };
+
+    const onError = (e: Event) => guard(() => {
+      if (typeof ErrorEvent === 'function' && e instanceof ErrorEvent) {
+        const attrs = fromError(e.error, { 'exception.type': 'Error', 'exception.message': e.message });
+        if (e.filename) attrs['code.file.path'] = e.filename;
+        if (e.lineno) attrs['code.line.number'] = String(e.lineno);
+        if (e.colno) attrs['code.column.number'] = String(e.colno);
+        record(attrs, 'error');
+        return;
+      }
+      // Resource errors do not bubble; the capture listener on window still sees them.
+      const el = e.target as (Element & { src?: string; href?: string; currentSrc?: string }) | null;
+      if (!el || el === (window as unknown) || typeof el.tagName !== 'string') return;
+      const raw = el.currentSrc || el.src || el.href || '';
+      const u = toUrl(raw);
+      const url = u ? fullUrl(u, ctx.config.redactQueryParams) : String(raw);
+      record({ 'exception.type': 'ResourceLoadError', 'exception.message': `failed to load <${el.tagName.toLowerCase()}> ${url}`, 'url.full': url }, 'resource');
+    });
+    const onRejection = (e: Event) => guard(() => {
+      const reason = (e as PromiseRejectionEvent).reason;
+      record(fromError(reason, { 'exception.type': 'UnhandledRejection' }), 'unhandledrejection');
+    });
+
+    window.addEventListener('error', onError, true);
+    window.addEventListener('unhandledrejection', onRejection);
+    ctx.recordError = (error, time) => guard(() => record(fromError(error, { 'exception.type': 'Error' }), 'error', time));
+    return () => {
+      window.removeEventListener('error', onError, true);
+      window.removeEventListener('unhandledrejection', onRejection);
+    };
+  },
+});

@@ -1,0 +1,90 @@
+// What fetch and XHR share: a CLIENT span with the stable HTTP semantic conventions, the
+// headers to propagate (same origin and propagateTraceHeaderCorsUrls only), and the
+// http.client.request.duration histogram.
+import { now } from '../lib/clock.js';
+import { defaultPort, fullUrl, isSameOrigin, serverTimingTraceparent, toUrl } from '../lib/url.js';
+import { matchesAny } from '../sdk/config.js';
+import { parseTraceparent, propagation } from '../sdk/propagation.js';
+import { SpanKind, SpanStatusCode, type AnySpan } from '../sdk/span.js';
+import { setSpan } from '../sdk/span-context.js';
+import type { InstrumentationContext } from './types.js';
+
+const KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY'];
+// Semantic conventions' advice for http.client.request.duration, in seconds.
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+export interface ClientRequest {
+  span: AnySpan;
+  /** traceparent/tracestate/baggage to add to the request, or undefined when not propagating. */
+  headers?: Record<string, string>;
+  end(status: number, errorType?: string, serverTiming?: string | null): void;
+}
+
+export function httpClient(ctx: InstrumentationContext, scopeName: string) {
+  const tracer = ctx.core.getTracer(scopeName);
+  const duration = ctx.core.getMeter(scopeName).createHistogram('http.client.request.duration', {
+    unit: 's', description: 'Duration of HTTP client requests.', advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+  });
+  const endpoint = ctx.config.endpoint;
+  const ignore = ctx.config.ignoreUrls.concat(
+    typeof ctx.config.instrumentations.fetch === 'object' ? ctx.config.instrumentations.fetch.ignoreUrls ?? [] : [],
+  );
+
+  /** Starts the span for a request, or returns undefined for requests we do not trace. */
+  return function start(rawMethod: unknown, target: unknown): ClientRequest | undefined {
+    const u = toUrl(target);
+    if (!u) return undefined;
+    const href = u.href;
+    // Our own exports, whatever path reached fetch, are never traced.
+    if ((endpoint && href.startsWith(endpoint)) || matchesAny(href, ignore)) return undefined;
+    const upper = String(rawMethod ?? 'GET').toUpperCase();
+    const method = KNOWN_METHODS.includes(upper) ? upper : '_OTHER';
+    const port = defaultPort(u);
+    const attributes: Record<string, unknown> = {
+      'http.request.method': method,
+      'url.full': fullUrl(u, ctx.config.redactQueryParams),
+      'server.address': u.hostname,
+      'server.port': port,
+    };
+    if (method === '_OTHER') attributes['http.request.method_original'] = String(rawMethod);
+    const parent = ctx.parentContext();
+    const span = tracer.startSpan(method === '_OTHER' ? 'HTTP' : method, { kind: SpanKind.CLIENT, attributes }, parent);
+    let headers: Record<string, string> | undefined;
+    if (isSameOrigin(u) || matchesAny(href, ctx.config.propagateTraceHeaderCorsUrls)) {
+      headers = {};
+      propagation.inject(setSpan(parent, span), headers);
+    }
+    const started = now();
+    ctx.requestStarted();
+    let done = false;
+    return {
+      span,
+      headers,
+      end(status, errorType, serverTiming) {
+        if (done) return;
+        done = true;
+        ctx.requestEnded();
+        if (status > 0) span.setAttribute('http.response.status_code', status);
+        // Client side, 4xx and 5xx are both errors (semantic conventions).
+        const error = errorType ?? (status >= 400 ? String(status) : undefined);
+        if (error) {
+          span.setAttribute('error.type', error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        const server = parseTraceparent(serverTimingTraceparent(serverTiming));
+        if (server) span.addLink({ context: server, attributes: { 'link.type': 'server' } });
+        span.end();
+        const m: Record<string, unknown> = { 'http.request.method': method, 'server.address': u.hostname, 'server.port': port, 'url.scheme': u.protocol.slice(0, -1) };
+        if (status > 0) m['http.response.status_code'] = status;
+        if (error) m['error.type'] = error;
+        duration.record((now() - started) / 1000, m);
+      },
+    };
+  };
+}
+
+/** error.type for a rejected fetch or a failed XHR: the exception's name, else its kind. */
+export function errorTypeOf(e: unknown): string {
+  const name = e && typeof e === 'object' ? (e as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name ? name : '_OTHER';
+}

@@ -1,0 +1,162 @@
+// Navigation: the page-load span tree from Navigation Timing, SPA route changes, bfcache
+// restores. The page load continues the server's trace when the document carries one:
+// <meta name="traceparent" content="00-…"> or a Server-Timing `traceparent` on the
+// navigation response.
+import { fromPerfTime, now } from '../lib/clock.js';
+import { guard } from '../lib/diag.js';
+import { fullUrl } from '../lib/url.js';
+import { ROOT_CONTEXT, type Context } from '../sdk/context.js';
+import { parseTraceparent } from '../sdk/propagation.js';
+import { SpanKind, type AnySpan } from '../sdk/span.js';
+import { remoteSpan, setSpan } from '../sdk/span-context.js';
+import type { Tracer } from '../sdk/tracer.js';
+import type { Instrumentation, InstrumentationContext } from './types.js';
+
+// A route change is done when its requests are, after this much quiet; never later than the cap.
+const SETTLE_MS = 100;
+const MAX_ROUTE_MS = 10_000;
+
+function documentParent(entry: PerformanceNavigationTiming | undefined): Context {
+  let tp: string | undefined;
+  const meta = typeof document === 'object' ? document.querySelector('meta[name="traceparent"]') : null;
+  if (meta) tp = meta.getAttribute('content') ?? undefined;
+  if (!tp && entry && Array.isArray(entry.serverTiming)) {
+    tp = entry.serverTiming.find((t) => t.name === 'traceparent')?.description;
+  }
+  const sc = parseTraceparent(tp);
+  return sc ? setSpan(ROOT_CONTEXT, remoteSpan(sc)) : ROOT_CONTEXT;
+}
+
+function pageLoad(ctx: InstrumentationContext, tracer: Tracer): void {
+  const entry = performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined;
+  if (!entry) return;
+  const at = (t: number) => fromPerfTime(t);
+  const u = new URL(entry.name || location.href);
+  const attributes: Record<string, unknown> = {
+    'url.full': fullUrl(u, ctx.config.redactQueryParams),
+    'url.path': u.pathname,
+    'browser.navigation.type': entry.type,
+  };
+  const status = (entry as PerformanceNavigationTiming & { responseStatus?: number }).responseStatus;
+  if (status) attributes['http.response.status_code'] = status;
+  if (entry.transferSize) attributes['http.response.size'] = entry.transferSize;
+  if (entry.encodedBodySize) attributes['http.response.body.size'] = entry.encodedBodySize;
+  const end = entry.loadEventEnd || entry.domComplete || entry.responseEnd;
+  const root = tracer.startSpan('documentLoad', { kind: SpanKind.INTERNAL, startTime: at(entry.startTime), attributes }, documentParent(entry));
+  const parent = setSpan(ROOT_CONTEXT, root);
+  const child = (name: string, from: number, to: number, p: Context = parent) => {
+    // Zero means "did not happen" (or hidden cross-origin): no span rather than a wrong one.
+    if (!(to > 0) || !(from >= 0) || to < from) return undefined;
+    const s = tracer.startSpan(name, { startTime: at(from) }, p);
+    s.end(at(to));
+    return s;
+  };
+  if (entry.redirectEnd) child('redirect', entry.redirectStart, entry.redirectEnd);
+  if (entry.domainLookupEnd > entry.domainLookupStart) child('dns', entry.domainLookupStart, entry.domainLookupEnd);
+  if (entry.connectEnd > entry.connectStart) {
+    const connect = tracer.startSpan('connect', { startTime: at(entry.connectStart) }, parent);
+    if (entry.secureConnectionStart > 0) child('tls', entry.secureConnectionStart, entry.connectEnd, setSpan(ROOT_CONTEXT, connect));
+    connect.end(at(entry.connectEnd));
+  }
+  child('request', entry.requestStart, entry.responseStart);
+  child('response', entry.responseStart, entry.responseEnd);
+  child('domProcessing', entry.responseEnd, entry.domComplete);
+  if (entry.loadEventEnd) child('load', entry.loadEventStart, entry.loadEventEnd);
+  for (const [name, t] of [
+    ['domInteractive', entry.domInteractive], ['domContentLoadedEventStart', entry.domContentLoadedEventStart],
+    ['domContentLoadedEventEnd', entry.domContentLoadedEventEnd], ['domComplete', entry.domComplete],
+  ] as const) if (t > 0) root.addEvent(name, at(t));
+  root.end(at(end));
+}
+
+export const navigationInstrumentation = (): Instrumentation => ({
+  name: 'navigation',
+  install(ctx) {
+    if (typeof window !== 'object' || typeof document !== 'object') return;
+    const tracer = ctx.core.getTracer('plume.navigation');
+    const off: (() => void)[] = [];
+    const on = (target: EventTarget, type: string, fn: (e: Event) => void) => {
+      const h = (e: Event) => guard(() => fn(e));
+      target.addEventListener(type, h);
+      off.push(() => target.removeEventListener(type, h));
+    };
+
+    // Page load: the timings are complete once the load event has finished.
+    const afterLoad = () => setTimeout(() => guard(() => pageLoad(ctx, tracer)), 0);
+    if (document.readyState === 'complete') afterLoad();
+    else on(window, 'load', afterLoad);
+
+    // Route changes.
+    let route: { span: AnySpan; ctx: Context; inflight: number; timer?: ReturnType<typeof setTimeout>; cap: ReturnType<typeof setTimeout> } | undefined;
+    let lastUrl = location.href;
+    const endRoute = () => {
+      if (!route) return;
+      clearTimeout(route.timer);
+      clearTimeout(route.cap);
+      route.span.end();
+      route = undefined;
+    };
+    const settle = () => {
+      if (!route) return;
+      clearTimeout(route.timer);
+      if (route.inflight <= 0) route.timer = setTimeout(endRoute, SETTLE_MS);
+    };
+    const routeChanged = (trigger: string) => {
+      const href = location.href;
+      if (href === lastUrl) return;
+      const from = new URL(lastUrl);
+      lastUrl = href;
+      endRoute();
+      const u = new URL(href);
+      const span = tracer.startSpan('routeChange', {
+        root: true,
+        attributes: {
+          'url.full': fullUrl(u, ctx.config.redactQueryParams), 'url.path': u.pathname,
+          'browser.navigation.type': trigger, 'browser.navigation.previous_path': from.pathname,
+        },
+      });
+      route = { span, ctx: setSpan(ROOT_CONTEXT, span), inflight: 0, cap: setTimeout(endRoute, MAX_ROUTE_MS) };
+      settle();
+    };
+    ctx.ambient = () => route?.ctx;
+    const prevStarted = ctx.requestStarted, prevEnded = ctx.requestEnded;
+    ctx.requestStarted = () => { prevStarted(); if (route && ctx.parentContext() === route.ctx) { route.inflight++; clearTimeout(route.timer); } };
+    ctx.requestEnded = () => { prevEnded(); if (route) { route.inflight--; settle(); } };
+
+    const nav = (window as unknown as { navigation?: EventTarget & { currentEntry?: unknown } }).navigation;
+    if (nav && typeof nav.addEventListener === 'function') {
+      // The Navigation API sees every same-document change, whoever made it.
+      on(nav, 'currententrychange', (e) => routeChanged(String((e as Event & { navigationType?: string }).navigationType ?? 'push')));
+    } else {
+      const h = history;
+      const { pushState, replaceState } = h;
+      h.pushState = function (this: History, ...args: Parameters<History['pushState']>) {
+        const r = pushState.apply(this, args);
+        guard(() => routeChanged('push'));
+        return r;
+      };
+      h.replaceState = function (this: History, ...args: Parameters<History['replaceState']>) {
+        const r = replaceState.apply(this, args);
+        guard(() => routeChanged('replace'));
+        return r;
+      };
+      off.push(() => { h.pushState = pushState; h.replaceState = replaceState; });
+      on(window, 'popstate', () => routeChanged('traverse'));
+      on(window, 'hashchange', () => routeChanged('traverse'));
+    }
+
+    // Back/forward cache: the page comes back without loading; say so.
+    on(window, 'pageshow', (e) => {
+      if (!(e as PageTransitionEvent).persisted) return;
+      lastUrl = location.href;
+      const u = new URL(location.href);
+      const span = tracer.startSpan('pageRestore', {
+        root: true, startTime: now(),
+        attributes: { 'url.full': fullUrl(u, ctx.config.redactQueryParams), 'url.path': u.pathname, 'browser.navigation.type': 'back_forward_cache' },
+      });
+      requestAnimationFrame(() => span.end());
+    });
+
+    return () => { endRoute(); for (const f of off) f(); };
+  },
+});

@@ -1,0 +1,87 @@
+// Sessions: session.id / session.previous_id on every span and log. A session ends after 15
+// minutes without activity or 4 hours in all (configurable). Kept in localStorage so tabs of
+// one browser share it, in sessionStorage if that throws (private modes, sandboxed frames),
+// in memory if both do. The sampling decision is a function of the id, so every tab of a
+// session decides alike.
+import { idRatio } from '../sdk/sampler.js';
+import { now } from '../lib/clock.js';
+import { newTraceId } from '../lib/ids.js';
+
+interface State { id: string; start: number; last: number; previousId?: string }
+
+export interface Session {
+  attributes(): Record<string, string>;
+  sampled(): boolean;
+  id(): string;
+  /** Re-reads the stored session (another tab may have renewed it). */
+  refresh(): void;
+}
+
+const KEY = 'plume.session';
+// Writing to storage is synchronous I/O: record activity at most this often.
+const WRITE_EVERY_MS = 5000;
+
+function pickStorage(): Storage | undefined {
+  for (const name of ['localStorage', 'sessionStorage'] as const) {
+    try {
+      const s = (globalThis as unknown as Record<string, Storage>)[name];
+      if (!s) continue;
+      s.setItem(`${KEY}.probe`, '1');
+      s.removeItem(`${KEY}.probe`);
+      return s;
+    } catch {
+      // SecurityError or QuotaExceededError: try the next one.
+    }
+  }
+  return undefined;
+}
+
+export function createSession(opts: { inactivityTimeoutMillis: number; maxDurationMillis: number; sampleRate: number }): Session {
+  const storage = pickStorage();
+  let state: State | undefined;
+  let written = 0;
+
+  const read = (): State | undefined => {
+    try {
+      const v = storage && JSON.parse(storage.getItem(KEY) ?? 'null');
+      return v && typeof v.id === 'string' && typeof v.start === 'number' && typeof v.last === 'number' ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const write = () => {
+    written = state!.last;
+    try { storage?.setItem(KEY, JSON.stringify(state)); } catch { /* memory still has it */ }
+  };
+  const expired = (s: State, t: number) => t - s.last > opts.inactivityTimeoutMillis || t - s.start > opts.maxDurationMillis;
+
+  const current = (): State => {
+    const t = now();
+    if (!state || expired(state, t)) {
+      const stored = read();
+      if (stored && !expired(stored, t)) state = stored;
+      else state = { id: newTraceId(), start: t, last: t, previousId: state?.id ?? stored?.id };
+      state.last = t;
+      write();
+    } else {
+      state.last = t;
+      if (t - written > WRITE_EVERY_MS) write();
+    }
+    return state;
+  };
+
+  return {
+    attributes(): Record<string, string> {
+      const s = current();
+      const out: Record<string, string> = { 'session.id': s.id };
+      if (s.previousId) out['session.previous_id'] = s.previousId;
+      return out;
+    },
+    sampled: () => opts.sampleRate >= 1 || idRatio(current().id) < opts.sampleRate,
+    id: () => current().id,
+    refresh() {
+      const stored = read();
+      if (stored && !expired(stored, now())) state = stored;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// URLs as telemetry sees them: absolute, credentials never recorded, sensitive query values
+// redacted (semantic conventions' url.full rules), and the same-origin test for propagation.
+
+// Query parameters the semantic conventions name as carrying signatures and keys.
+const SENSITIVE = ['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature'];
+
+const base = (): string | undefined => (typeof location === 'object' && location ? location.href : undefined);
+
+/** The absolute URL of a fetch/XHR target, or undefined if it cannot be parsed. */
+export function toUrl(input: unknown): URL | undefined {
+  try {
+    if (input instanceof URL) return input;
+    if (typeof Request === 'function' && input instanceof Request) return new URL(input.url);
+    return new URL(String(input), base());
+  } catch {
+    return undefined;
+  }
+}
+
+/** url.full: user:password replaced by REDACTED:REDACTED, listed query values by REDACTED. */
+export function fullUrl(u: URL, redact: string[] | 'all'): string {
+  let s: string;
+  if (u.username || u.password) {
+    const c = new URL(u.href);
+    c.username = c.username ? 'REDACTED' : '';
+    c.password = c.password ? 'REDACTED' : '';
+    s = c.href;
+  } else {
+    s = u.href;
+  }
+  if (!u.search) return s;
+  const names = redact === 'all' ? undefined : SENSITIVE.concat(redact);
+  const q = s.indexOf('?');
+  const hash = s.indexOf('#', q);
+  const query = s.slice(q + 1, hash < 0 ? undefined : hash);
+  // Rewritten by hand, not with URLSearchParams, so unredacted parts keep their exact encoding.
+  const parts = query.split('&').map((p) => {
+    const eq = p.indexOf('=');
+    const name = eq < 0 ? p : p.slice(0, eq);
+    let decoded = name;
+    try { decoded = decodeURIComponent(name.replace(/\+/g, ' ')); } catch { /* keep the raw name */ }
+    return eq >= 0 && (!names || names.includes(decoded)) ? `${name}=REDACTED` : p;
+  });
+  return s.slice(0, q + 1) + parts.join('&') + (hash < 0 ? '' : s.slice(hash));
+}
+
+export const defaultPort = (u: URL): number => (u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : u.protocol === 'http:' ? 80 : 0);
+
+export function isSameOrigin(u: URL): boolean {
+  return typeof location === 'object' && !!location && u.origin === location.origin;
+}
+
+/** Parses `traceparent;desc="00-…"` out of a Server-Timing header value. */
+export function serverTimingTraceparent(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  const m = /(?:^|,)\s*traceparent\s*;[^,]*?desc\s*=\s*"?([0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})"?/i.exec(value);
+  return m ? m[1].toLowerCase() : undefined;
+}
