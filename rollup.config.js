@@ -13,7 +13,9 @@ const inlineWasm = () => ({
 });
 
 export default {
-  input: { browser: 'src/browser.ts', encoder: 'src/encoder.ts' },
+  // zone.js stays the application's: it is loaded by useZone() only when the page has none.
+  external: ['zone.js'],
+  input: { browser: 'src/browser.ts', encoder: 'src/encoder.ts', zone: 'src/zone.ts' },
   output: {
     dir: 'dist',
     format: 'es',

@@ -16,6 +16,9 @@ import type { Transport } from '../transport/index.js';
 
 const SIGNAL_CODE: Record<Signal, number> = { traces: SIGNAL_TRACES, metrics: SIGNAL_METRICS, logs: SIGNAL_LOGS };
 
+/** debug: true - sees every item as it is recorded (export/console.ts prints them). */
+export interface DebugSink { span(s: FinishedSpan): void; log(l: FinishedLog): void; metric(m: MetricData): void }
+
 export class Exporter {
   private spans = new RecordBatch();
   private logs = new RecordBatch();
@@ -26,6 +29,7 @@ export class Exporter {
   /** Whoever can add metric data at collection time (meters). */
   collectors: (() => MetricData[])[] = [];
   private pending: Promise<unknown>[] = [];
+  debug?: DebugSink;
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -52,12 +56,14 @@ export class Exporter {
       }
       if (keep === null || keep === false) return;
     }
+    if (this.debug) guard(() => this.debug!.span(span));
     if (this.spans.count >= this.config.batch.maxQueueSize) return this.countDrop('traces', 'queue_full');
     writeSpan(this.spans, span);
     this.itemAdded(this.spans);
   }
 
   onLog(log: FinishedLog): void {
+    if (this.debug) guard(() => this.debug!.log(log));
     if (this.logs.count >= this.config.batch.maxQueueSize) return this.countDrop('logs', 'queue_full');
     writeLog(this.logs, log, this.config.limits.attributeValueLength);
     this.itemAdded(this.logs);
@@ -115,7 +121,12 @@ export class Exporter {
     guard(() => this.send('logs', this.logs, unloading));
     if (withMetrics) {
       guard(() => {
-        for (const collect of this.collectors) for (const m of collect()) writeMetric(this.metricsBatch, m);
+        for (const collect of this.collectors) {
+          for (const m of collect()) {
+            if (this.debug) guard(() => this.debug!.metric(m));
+            writeMetric(this.metricsBatch, m);
+          }
+        }
         this.metricsBatch.count && this.send('metrics', this.metricsBatch, unloading);
       });
     }

@@ -35,7 +35,8 @@ export const fetchInstrumentation = (): Instrumentation => ({
     const wrapped = function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
       let req: ClientRequest | undefined;
       let args: [RequestInfo | URL, RequestInit?] | IArguments = arguments;
-      guard(() => {
+      // fetch() with no argument rejects in the original; it must get exactly that call.
+      if (arguments.length) guard(() => {
         const method = init && typeof init === 'object' && init.method !== undefined ? init.method
           : typeof Request === 'function' && input instanceof Request ? input.method : 'GET';
         req = start(method, input);

@@ -5,7 +5,9 @@ import { DATA_SUM } from '../encode/layout.js';
 import type { EncoderLoader } from '../encode/loader.js';
 import { now } from '../lib/clock.js';
 import { setDebug } from '../lib/diag.js';
-import { Exporter } from '../export/exporter.js';
+import { Exporter, type DebugSink } from '../export/exporter.js';
+import type { FinishedLog } from '../record/log.js';
+import type { FinishedSpan } from './span.js';
 import type { MetricData } from '../record/metric.js';
 import { createTransport, type Transport } from '../transport/index.js';
 import type { Attributes } from './attributes.js';
@@ -108,6 +110,7 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
     meters.push(m);
     return m;
   });
+  if (config.debug) exporter.debug = consoleSink(resource);
   const plumeScope = { name: 'plume', version: SDK_VERSION };
   exporter.collectors.push(() => meters.flatMap((m) => m.collect()));
   exporter.collectors.push(() => droppedMetric(exporter, plumeScope, config.metrics.temporality === 'delta'));
@@ -136,6 +139,32 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
     },
   };
   return core;
+}
+
+/**
+ * The console printer, imported on demand. Items recorded before it has loaded are held
+ * (their data stays valid: a finished span only drops its references) and printed in order.
+ */
+function consoleSink(resource: Attributes): DebugSink {
+  type Item = ['span', FinishedSpan] | ['log', FinishedLog] | ['metric', MetricData];
+  let held: Item[] | undefined = [];
+  let printer: typeof import('../export/console.js') | undefined;
+  const snapshot = (s: FinishedSpan): FinishedSpan => {
+    const sc = s.spanContext();
+    return { ...s, name: s.name, attributes: s.attributes, droppedAttributesCount: s.droppedAttributesCount, spanContext: () => sc };
+  };
+  const out = (item: Item) => {
+    if (!printer) { if (held && held.length < 1000) held.push(item[0] === 'span' ? ['span', snapshot(item[1])] : item); return; }
+    if (item[0] === 'span') printer.printSpan(item[1], resource);
+    else if (item[0] === 'log') printer.printLog(item[1]);
+    else printer.printMetric(item[1]);
+  };
+  import('../export/console.js').then((m) => {
+    printer = m;
+    for (const item of held ?? []) out(item);
+    held = undefined;
+  }, () => { held = undefined; });
+  return { span: (s) => out(['span', s]), log: (l) => out(['log', l]), metric: (m) => out(['metric', m]) };
 }
 
 /** plume.exporter.dropped: what the exporter had to drop, by signal and reason. */

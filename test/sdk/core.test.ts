@@ -295,3 +295,31 @@ describe('core: metrics', () => {
     expect(d.sum.dataPoints[0].attributes).toEqual(expect.arrayContaining([{ key: 'reason', value: { stringValue: 'queue_full' } }, { key: 'signal', value: { stringValue: 'traces' } }]));
   });
 });
+
+describe('core: debug console exporter', () => {
+  it('prints every span, log and metric point, and sends the same data as without debug', async () => {
+    const logs: unknown[][] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { logs.push(a); });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const run = async (debug: boolean) => {
+      const { core, sent } = setup({ debug });
+      core.tracer.startSpan('printed', { attributes: { a: 1 } }).end();
+      core.logger.emit({ body: 'hello' });
+      core.meter.createCounter('c').add(2);
+      await new Promise((r) => setTimeout(r, 50));
+      await core.flush();
+      await core.shutdown();
+      return sent.map((s) => ({ signal: s.signal, json: JSON.stringify(s.json).replace(/"(start|end|time|observedTime)(Time)?UnixNano":"\d+"/g, '') }));
+    };
+    const withDebug = await run(true);
+    const printed = logs.map((l) => l[0]);
+    const without = await run(false);
+    log.mockRestore();
+    warn.mockRestore();
+    expect(printed).toEqual(expect.arrayContaining(['[plume] span', '[plume] log', '[plume] metric']));
+    expect((logs.find((l) => l[0] === '[plume] span')![1] as any)).toMatchObject({ name: 'printed', kind: 'INTERNAL', attributes: { a: 1 } });
+    expect(withDebug.map((s) => s.signal)).toEqual(without.map((s) => s.signal));
+    const strip = (j: string) => j.replace(/"(traceId|spanId)":"[^"]+"/g, '');
+    expect(withDebug.map((s) => strip(s.json))).toEqual(without.map((s) => strip(s.json)));
+  });
+});
