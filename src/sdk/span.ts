@@ -3,7 +3,7 @@
 import { guard, isDebug, warnOnce, W_INTERNAL } from '../lib/diag.js';
 import { now, toMs } from '../lib/clock.js';
 import { isValidSpanId, isValidTraceId } from '../lib/ids.js';
-import { AttributeBag, type Attributes, type Limits } from './attributes.js';
+import { AttributeBag, DEFAULT_LIMITS, type Attributes, type Limits } from './attributes.js';
 import type { SpanContext, SpanLike } from './span-context.js';
 
 /** The OTel API's SpanKind values (OTLP's are these plus one). */
@@ -38,14 +38,18 @@ export interface FinishedSpan {
 
 export interface SpanSink { onEnd(span: Span): void }
 
+const NO_EVENTS: SpanEvent[] = [];
+const NO_LINKS: SpanLink[] = [];
+const EMPTY_BAG = new AttributeBag(DEFAULT_LIMITS);
+
 export class Span implements SpanLike, FinishedSpan {
   name: string;
   startTime: number;
   endTime = 0;
   private bag: AttributeBag;
-  events: SpanEvent[] = [];
+  events: SpanEvent[] = NO_EVENTS;
   droppedEventsCount = 0;
-  links: SpanLink[] = [];
+  links: SpanLink[] = NO_LINKS;
   droppedLinksCount = 0;
   status: SpanStatus = { code: 0 };
   private ended = false;
@@ -90,6 +94,7 @@ export class Span implements SpanLike, FinishedSpan {
     if (time === undefined && toMs(attributesOrTime) !== undefined) { time = attributesOrTime; attrs = undefined; }
     const bag = new AttributeBag(this.limits);
     bag.setAll(attrs);
+    if (this.events === NO_EVENTS) this.events = [];
     this.events.push({ name: String(name), time: toMs(time) ?? now(), attributes: bag.values, dropped: bag.dropped });
     return this;
   }
@@ -104,6 +109,7 @@ export class Span implements SpanLike, FinishedSpan {
     }
     const bag = new AttributeBag(this.limits);
     bag.setAll(link.attributes);
+    if (this.links === NO_LINKS) this.links = [];
     this.links.push({ context: link.context, attributes: bag.values, dropped: bag.dropped });
     return this;
   }
@@ -142,10 +148,10 @@ export class Span implements SpanLike, FinishedSpan {
     // A clock that went backwards (or a wrong endTime) must not produce a negative duration.
     this.endTime = t < this.startTime ? this.startTime : t;
     guard(() => this.sink.onEnd(this));
-    // The record holds the data now; let the JS objects go.
-    this.events = [];
-    this.links = [];
-    this.bag = new AttributeBag(this.limits);
+    // The record holds the data now; let the JS objects go (shared empties: no allocation).
+    this.events = NO_EVENTS;
+    this.links = NO_LINKS;
+    this.bag = EMPTY_BAG;
   }
 }
 
