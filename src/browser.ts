@@ -76,9 +76,20 @@ export function init(config: PlumeConfig): Plume {
     if (off) uninstall.push(off);
   }
   uninstall.push(onPageHidden(() => core.flushUnloading()));
+  const replay = () => guard(() => void core.replay());
   if (typeof document === 'object') {
-    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') session.refresh(); });
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState !== 'visible') return;
+      session.refresh();
+      replay();
+    });
+    // Back from the bfcache: what was persisted on the way out can go now.
+    addEventListener('pageshow', (e) => { if ((e as PageTransitionEvent).persisted) replay(); });
   }
+  // What an earlier page could not send goes out once this one has loaded.
+  const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 100));
+  if (typeof document !== 'object' || document.readyState === 'complete') idle(replay);
+  else addEventListener('load', () => idle(replay), { once: true });
 
   const plume: Plume & { core: Core } = {
     tracer: core.tracer, meter: core.meter, logger: core.logger,

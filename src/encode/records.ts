@@ -19,18 +19,28 @@ export class Records {
   byteCount = 0;
   private ids = new Map<string, number>();
 
-  constructor(words = 4096, bytes = 16384) {
+  constructor(private readonly initialWords = 4096, private readonly initialBytes = 16384) {
+    const words = initialWords, bytes = initialBytes;
     this.words = new Uint32Array(words);
     this.wordBytes = new Uint8Array(this.words.buffer);
     this.strIndex = new Uint32Array(512);
     this.strBytes = new Uint8Array(bytes);
   }
 
+  /** Bytes the batch holds in words and strings. */
+  get size(): number { return this.wordCount * 4 + this.byteCount; }
+
   reset(): void {
     this.wordCount = 0;
     this.strCount = 1;
     this.byteCount = 0;
     this.ids.clear();
+    // After a burst, give the memory back instead of keeping the high-water mark for good.
+    if (this.words.length > this.initialWords * 16) {
+      this.words = new Uint32Array(this.initialWords);
+      this.wordBytes = new Uint8Array(this.words.buffer);
+    }
+    if (this.strBytes.length > this.initialBytes * 16) this.strBytes = new Uint8Array(this.initialBytes);
   }
 
   /** Reserves n zeroed words and returns their offset. Re-read `words` after calling: it may move. */

@@ -1,11 +1,12 @@
 // Batches finished spans and log records (already written as records), collects metrics,
-// encodes each batch to OTLP/protobuf and hands the bytes to the transport. Bounded: a
-// signal's queue holds at most maxQueueSize items; what does not fit is dropped and counted
-// in the plume.exporter.dropped metric.
+// encodes each batch into requests that fit the transport (export/outbox.ts holds them until
+// delivered) and hands them to the sender. Memory is bounded twice: at most maxQueueSize items
+// per signal wait as records, at most maxQueueBytes as encoded requests. Every drop is counted
+// by signal and reason and reported as the plume.exporter.dropped metric.
 import { SIGNAL_LOGS, SIGNAL_METRICS, SIGNAL_TRACES } from '../encode/layout.js';
 import type { EncoderLoader } from '../encode/loader.js';
 import { guard, warnOnce, W_CALLBACK, W_DROPPED } from '../lib/diag.js';
-import { RecordBatch } from '../record/batch.js';
+import { encodeChunks, RecordBatch } from '../record/batch.js';
 import { writeLog, type FinishedLog } from '../record/log.js';
 import { writeMetric, type MetricData } from '../record/metric.js';
 import { writeSpan } from '../record/span.js';
@@ -13,6 +14,9 @@ import type { Attributes } from '../sdk/attributes.js';
 import type { ResolvedConfig, Signal } from '../sdk/config.js';
 import type { FinishedSpan } from '../sdk/span.js';
 import type { Transport } from '../transport/index.js';
+import { LIVE_SHARE, Sender } from '../transport/sender.js';
+import { Outbox, payloadId, type Payload } from './outbox.js';
+import { deletePersisted, persist, persistDropped, readPersisted, takeDropped, withReplayLock } from './persist.js';
 
 const SIGNAL_CODE: Record<Signal, number> = { traces: SIGNAL_TRACES, metrics: SIGNAL_METRICS, logs: SIGNAL_LOGS };
 
@@ -28,17 +32,24 @@ export class Exporter {
   readonly dropped = new Map<string, number>();
   /** Whoever can add metric data at collection time (meters). */
   collectors: (() => MetricData[])[] = [];
-  private pending: Promise<unknown>[] = [];
   debug?: DebugSink;
+  readonly outbox: Outbox;
+  readonly sender: Sender;
+  /** Persisted requests of earlier pages already queued here (by storage key). */
+  private replayed = new Map<Payload, string>();
 
   constructor(
     private readonly config: ResolvedConfig,
     private readonly resource: Attributes,
-    private readonly transport: Transport,
+    transport: Transport,
     private readonly encoder: EncoderLoader,
-  ) {}
+  ) {
+    this.outbox = new Outbox(config.batch.maxQueueBytes, (p, reason) => this.countDrop(p.signal, reason, p.items));
+    this.sender = new Sender(this.outbox, transport, (signal, reason, n) => this.countDrop(signal, reason, n));
+  }
 
   countDrop(signal: Signal, reason: string, n = 1): void {
+    if (n <= 0) return;
     const key = `${signal}/${reason}`;
     this.dropped.set(key, (this.dropped.get(key) ?? 0) + n);
     warnOnce(W_DROPPED, `${signal} dropped (${reason}); counted in plume.exporter.dropped`);
@@ -57,22 +68,27 @@ export class Exporter {
       if (keep === null || keep === false) return;
     }
     if (this.debug) guard(() => this.debug!.span(span));
-    if (this.spans.count >= this.config.batch.maxQueueSize) return this.countDrop('traces', 'queue_full');
+    if (this.full(this.spans)) return this.countDrop('traces', 'queue_full');
     writeSpan(this.spans, span);
     this.itemAdded(this.spans);
   }
 
   onLog(log: FinishedLog): void {
     if (this.debug) guard(() => this.debug!.log(log));
-    if (this.logs.count >= this.config.batch.maxQueueSize) return this.countDrop('logs', 'queue_full');
+    if (this.full(this.logs)) return this.countDrop('logs', 'queue_full');
     writeLog(this.logs, log, this.config.limits.attributeValueLength);
     this.itemAdded(this.logs);
+  }
+
+  /** Records not yet encoded are bounded by count and by bytes (a burst can outrun the timer). */
+  private full(batch: RecordBatch): boolean {
+    return batch.count >= this.config.batch.maxQueueSize || batch.rec.size >= this.config.batch.maxQueueBytes;
   }
 
   private itemAdded(batch: RecordBatch): void {
     if (batch.count >= this.config.batch.maxExportBatchSize) {
       // Not inside span.end(): the caller's code goes on, the encode runs right after.
-      if (!this.timer || batch.count === this.config.batch.maxExportBatchSize) this.schedule(0);
+      this.schedule(0);
     } else if (!this.timer) {
       this.schedule(this.config.batch.scheduledDelayMillis);
     }
@@ -86,50 +102,91 @@ export class Exporter {
     }, ms);
   }
 
-  private send(signal: Signal, batch: RecordBatch, unloading: boolean): void {
+  /** Encodes a batch into requests of at most `limit` bytes and queues them. */
+  private enqueue(signal: Signal, batch: RecordBatch, limit: number, unloading: boolean): void {
     if (batch.count === 0) return;
-    const items = batch.count;
     const encode = this.encoder.current();
     if (!encode) {
+      // Only a page going away before any encoder could load gets here (a live flush waits).
       if (unloading) {
+        this.countDrop(signal, 'encoder_not_ready', batch.count);
         batch.reset();
-        return this.countDrop(signal, 'encoder_not_ready', items);
       }
-      // flush() waited for the encoder; only a failed load gets here. The records wait.
       return;
     }
-    let body: Uint8Array | undefined;
     try {
-      const root = batch.finish(this.resource);
-      body = encode(SIGNAL_CODE[signal], batch.rec, root);
+      const chunks = encodeChunks(batch, this.resource, limit, (rec, root) => encode(SIGNAL_CODE[signal], rec, root), unloading);
+      for (const c of chunks) {
+        this.outbox.push({ id: payloadId(), signal, body: c.body, items: c.items, priority: c.priority, attempts: 0, inflight: false, keepalive: false });
+      }
+    } catch (e) {
+      this.countDrop(signal, 'encode_failed', batch.count);
+      guard(() => { throw e; });
     } finally {
       batch.reset();
     }
-    const p = this.transport.send(signal, body, items, unloading).then((ok) => {
-      if (!ok) this.countDrop(signal, 'export_failed', items);
-    });
-    this.pending.push(p);
-    void p.finally(() => { this.pending = this.pending.filter((x) => x !== p); });
   }
 
-  /** Encodes and sends everything pending. `withMetrics` also collects the meters. */
+  private collectMetrics(): void {
+    for (const collect of this.collectors) {
+      for (const m of collect()) {
+        if (this.debug) guard(() => this.debug!.metric(m));
+        writeMetric(this.metricsBatch, m);
+      }
+    }
+  }
+
+  /** Encodes everything pending and sends it. Resolves when each request has been tried once. */
   async flush(unloading: boolean, withMetrics = true): Promise<void> {
     // A live flush can wait for the encoder; a page going away cannot.
     if (!unloading && !this.encoder.current()) await this.encoder.ready().catch(() => undefined);
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
-    guard(() => this.send('traces', this.spans, unloading));
-    guard(() => this.send('logs', this.logs, unloading));
-    if (withMetrics) {
-      guard(() => {
-        for (const collect of this.collectors) {
-          for (const m of collect()) {
-            if (this.debug) guard(() => this.debug!.metric(m));
-            writeMetric(this.metricsBatch, m);
-          }
-        }
-        this.metricsBatch.count && this.send('metrics', this.metricsBatch, unloading);
-      });
+    if (withMetrics) guard(() => this.collectMetrics());
+    // Going away, requests are cut to what the quota still allows, errors first.
+    const limit = unloading ? Math.max(1024, Math.min(this.sender.budget(), 65536)) : LIVE_SHARE;
+    for (const [signal, batch] of [['logs', this.logs], ['traces', this.spans], ['metrics', this.metricsBatch]] as const) {
+      guard(() => this.enqueue(signal, batch, limit, unloading));
     }
-    await Promise.all(this.pending);
+    if (unloading) return this.unload();
+    this.sender.pump();
+    await this.sender.settled();
+  }
+
+  private unload(): void {
+    const left = this.sender.unload();
+    // What could not leave waits in storage for the next page of this origin.
+    const fresh = left.filter((p) => !this.replayed.has(p));
+    for (const p of left) this.replayed.delete(p);
+    const { lost, reason } = persist(fresh, this.config.batch.persistMaxChars);
+    for (const p of lost) this.countDrop(p.signal, reason, p.items);
+    // Drops not yet reported travel with them.
+    persistDropped(this.dropped);
+    this.dropped.clear();
+  }
+
+  /** Queues what earlier pages (or this one, before it was hidden) persisted, and their drop counts. */
+  async replay(): Promise<void> {
+    await withReplayLock(async () => {
+      for (const [key, n] of Object.entries(takeDropped())) this.dropped.set(key, (this.dropped.get(key) ?? 0) + n);
+      const restored = readPersisted();
+      if (!restored.length) return;
+      const queued: Payload[] = [];
+      for (const r of restored) {
+        const p: Payload = { id: r.key.slice('plume.outbox.'.length), signal: r.signal, body: r.body, items: r.items, priority: r.priority, attempts: 0, inflight: false, keepalive: false };
+        this.replayed.set(p, r.key);
+        this.outbox.push(p);
+        queued.push(p);
+      }
+      this.sender.pump();
+      // Hold the lock (so no other tab sends these too) until each has been delivered or dropped.
+      for (let round = 0; round < 20 && queued.some((p) => this.outbox.all().includes(p)); round++) {
+        await this.sender.settled();
+        for (const p of queued) {
+          const key = this.replayed.get(p);
+          if (key && !this.outbox.all().includes(p)) { deletePersisted(key); this.replayed.delete(p); }
+        }
+        if (queued.some((p) => this.outbox.all().includes(p))) await new Promise((r) => setTimeout(r, 1000));
+      }
+    });
   }
 }

@@ -10,7 +10,7 @@ import type { Attributes } from '../sdk/attributes.js';
 import type { Scope } from '../sdk/span.js';
 import type { SpanContext } from '../sdk/span-context.js';
 import { writeAttributes, writeValue } from './attributes.js';
-import type { RecordBatch } from './batch.js';
+import { PRIORITY_ERROR, PRIORITY_NORMAL, type RecordBatch } from './batch.js';
 
 export interface FinishedLog {
   time: number;
@@ -90,5 +90,5 @@ export function writeLog(batch: RecordBatch, l: FinishedLog, maxLen: number): vo
   rec.setTimeMs(at + LOG_OBSERVED, l.observedTime);
   if (l.body !== undefined && l.body !== null) writeBody(rec, at + LOG_BODY, l.body, maxLen, 0, new Set());
   writeAttributes(rec, at + LOG_ATTRS, l.attributes);
-  batch.add(l.scope, at);
+  batch.add(l.scope, at, l.severityNumber >= 17 ? PRIORITY_ERROR : PRIORITY_NORMAL);
 }

@@ -12,7 +12,7 @@ import { hexInto } from '../lib/ids.js';
 import type { Attributes } from '../sdk/attributes.js';
 import type { Scope } from '../sdk/span.js';
 import { writeAttributes } from './attributes.js';
-import type { RecordBatch } from './batch.js';
+import { PRIORITY_METRIC, type RecordBatch } from './batch.js';
 
 export interface Exemplar { time: number; value: number; isInt: boolean; traceId: string; spanId: string }
 
@@ -135,5 +135,5 @@ export function writeMetric(batch: RecordBatch, m: MetricData): void {
       writeExemplars(rec, pt + NPT_EXEMPLARS, n.exemplars);
     }
   }
-  batch.add(m.scope, at);
+  batch.add(m.scope, at, PRIORITY_METRIC);
 }

@@ -10,7 +10,7 @@ import {
 import { hexInto } from '../lib/ids.js';
 import type { FinishedSpan } from '../sdk/span.js';
 import { writeAttributes } from './attributes.js';
-import type { RecordBatch } from './batch.js';
+import { PRIORITY_ERROR, PRIORITY_NORMAL, type RecordBatch } from './batch.js';
 
 // OTLP span flags: the W3C trace flags in bits 0-7, plus "we know whether the parent is
 // remote" (bit 8) and "it is" (bit 9).
@@ -79,5 +79,5 @@ export function writeSpan(batch: RecordBatch, s: FinishedSpan): void {
       writeAttributes(rec, lk + LINK_ATTRS, l.attributes);
     }
   }
-  batch.add(s.scope, at);
+  batch.add(s.scope, at, s.status.code === 2 ? PRIORITY_ERROR : PRIORITY_NORMAL);
 }

@@ -34,7 +34,7 @@ export interface PlumeConfig {
   transport?: 'auto' | 'beacon' | 'fetch' | TransportFunction;
   debug?: boolean;
   limits?: Partial<Limits>;
-  batch?: { maxQueueSize?: number; maxExportBatchSize?: number; scheduledDelayMillis?: number; exportTimeoutMillis?: number };
+  batch?: { maxQueueSize?: number; maxExportBatchSize?: number; scheduledDelayMillis?: number; exportTimeoutMillis?: number; maxQueueBytes?: number; persistMaxChars?: number };
   metrics?: { temporality?: Temporality; exportIntervalMillis?: number; histogramAggregation?: 'explicit' | 'exponential' };
   encoder?: 'auto' | 'wasm' | 'js';
   wasm?: string | URL | BufferSource | WebAssembly.Module;
@@ -58,7 +58,7 @@ export interface ResolvedConfig {
   transport: 'auto' | 'beacon' | 'fetch' | TransportFunction;
   debug: boolean;
   limits: Limits;
-  batch: { maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number };
+  batch: { maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number; maxQueueBytes: number; persistMaxChars: number };
   metrics: { temporality: Temporality; exportIntervalMillis: number; histogramAggregation: 'explicit' | 'exponential' };
   encoder: 'auto' | 'wasm' | 'js';
   wasm?: string | URL | BufferSource | WebAssembly.Module;
@@ -111,6 +111,8 @@ const NUMBERS: Record<string, [number, number, number]> = {
   'batch.maxExportBatchSize': [1, 10_000, 512],
   'batch.scheduledDelayMillis': [0, 600_000, 5000],
   'batch.exportTimeoutMillis': [100, 600_000, 30_000],
+  'batch.maxQueueBytes': [65536, 256 << 20, 4 << 20],
+  'batch.persistMaxChars': [0, 4_000_000, 2_000_000],
   'metrics.exportIntervalMillis': [1000, 3_600_000, 60_000],
   'session.inactivityTimeoutMillis': [1000, 24 * 3_600_000, 15 * 60_000],
   'session.maxDurationMillis': [60_000, 7 * 24 * 3_600_000, 4 * 3_600_000],
@@ -118,7 +120,10 @@ const NUMBERS: Record<string, [number, number, number]> = {
 
 const NESTED: Record<string, Record<string, [Check, string] | 'number'>> = {
   limits: { attributeCount: 'number', attributeValueLength: 'number', eventCount: 'number', linkCount: 'number' },
-  batch: { maxQueueSize: 'number', maxExportBatchSize: 'number', scheduledDelayMillis: 'number', exportTimeoutMillis: 'number' },
+  batch: {
+    maxQueueSize: 'number', maxExportBatchSize: 'number', scheduledDelayMillis: 'number', exportTimeoutMillis: 'number',
+    maxQueueBytes: 'number', persistMaxChars: 'number',
+  },
   metrics: {
     temporality: [oneOf('delta', 'cumulative'), "'delta' or 'cumulative'"],
     exportIntervalMillis: 'number',
@@ -150,10 +155,9 @@ function number(path: string, v: unknown): number {
 }
 
 function section(name: string, v: unknown): Record<string, unknown> {
-  if (v === undefined) return {};
   const out: Record<string, unknown> = {};
   const spec = NESTED[name];
-  for (const key of Object.keys(v as object)) {
+  for (const key of Object.keys((v ?? {}) as object)) {
     const value = (v as Record<string, unknown>)[key];
     const rule = spec[key];
     if (!rule) { warn(W_UNKNOWN_KEY, `config.${name}.${key} is not a Plume option; ignored`); continue; }

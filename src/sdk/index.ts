@@ -56,6 +56,8 @@ export interface Core extends Plume {
   resource: Attributes;
   /** Flush for a page that is going away: beacons, no waiting. */
   flushUnloading(): void;
+  /** Sends what earlier pages of this origin persisted. */
+  replay(): Promise<void>;
 }
 
 export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
@@ -130,6 +132,7 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
     get encoder() { return opts.encoder.kind(); },
     flush: () => exporter.flush(false),
     flushUnloading: () => { void exporter.flush(true); },
+    replay: () => exporter.replay(),
     async shutdown() {
       if (!enabled) return;
       await exporter.flush(false);

@@ -1,17 +1,62 @@
-// Sends encoded OTLP requests: fetch while the page lives (the answer is visible, so errors
-// can be retried), sendBeacon when it is going away (fetch keepalive when a beacon cannot
-// carry the request), or the user's function.
+// How one encoded request leaves: live (fetch, the answer is read so failures can be
+// retried), or while the page goes away (sendBeacon; fetch keepalive where a beacon cannot
+// serve: headers such as API keys, or transport 'fetch'), or through the user's function.
 import { nativeFetch, nativeSendBeacon } from '../lib/native.js';
-import { warnOnce, W_TRANSPORT } from '../lib/diag.js';
 import type { ResolvedConfig, SendInfo, Signal } from '../sdk/config.js';
 
 export const CONTENT_TYPE = 'application/x-protobuf';
-/** Bytes in flight per page for sendBeacon and keepalive fetch together (Fetch spec). */
+/** Bytes in flight per page for sendBeacon and keepalive fetch together (Fetch spec, Chromium). */
 export const KEEPALIVE_QUOTA = 65536;
 
+export interface LiveResult {
+  ok: boolean;
+  status: number;
+  /** Worth trying again: network errors, 408, 429, 502, 503, 504. */
+  retryable: boolean;
+  retryAfterMs?: number;
+  /** Items the collector refused inside a 200 (partial_success). */
+  rejected?: number;
+  /** The request failed before any answer (a TypeError from fetch). */
+  networkError?: boolean;
+}
+
 export interface Transport {
-  /** Resolves true when the collector accepted the request (or, for a beacon, when it was queued). */
-  send(signal: Signal, body: Uint8Array, items: number, unloading: boolean): Promise<boolean>;
+  live(signal: Signal, body: Uint8Array, items: number, keepalive: boolean): Promise<LiveResult>;
+  /** Queues a request as the page goes away; false when the browser refused it (quota). */
+  unload(signal: Signal, body: Uint8Array, items: number): boolean;
+  /** Whether unload() is bound by the keepalive quota (not for a custom function). */
+  quotaBound: boolean;
+}
+
+const RETRYABLE = [408, 429, 502, 503, 504];
+
+/** Retry-After: delta-seconds or an HTTP-date; capped at 5 minutes. */
+export function parseRetryAfter(v: string | null): number | undefined {
+  if (!v) return undefined;
+  const s = Number(v);
+  const ms = Number.isFinite(s) ? s * 1000 : Date.parse(v) - Date.now();
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 300_000) : undefined;
+}
+
+/** rejected_* of Export*ServiceResponse.partial_success (field 1 { 1: int64 rejected }). */
+export function partialRejected(body: Uint8Array): number {
+  let i = 0;
+  const varint = (): number => {
+    let v = 0, m = 1, b: number;
+    do { b = body[i++]; v += (b & 0x7f) * m; m *= 128; } while (b & 0x80 && i < body.length);
+    return v;
+  };
+  while (i < body.length) {
+    const tag = varint();
+    if (tag !== 0x0a) return 0; // only field 1 (length-delimited) is expected here
+    const end = i + varint();
+    while (i < end) {
+      const t = varint();
+      if (t === 0x08) return varint();
+      if ((t & 7) === 2) i += varint(); else if ((t & 7) === 0) varint(); else return 0;
+    }
+  }
+  return 0;
 }
 
 export function createTransport(config: ResolvedConfig): Transport {
@@ -19,39 +64,67 @@ export function createTransport(config: ResolvedConfig): Transport {
   const custom = typeof config.transport === 'function' ? config.transport : undefined;
   const mode = custom ? 'custom' : config.transport;
   const hasHeaders = Object.keys(config.headers).length > 0;
-
-  const viaFetch = async (signal: Signal, body: Uint8Array, keepalive: boolean): Promise<boolean> => {
-    if (!nativeFetch) return false;
-    const res = await nativeFetch(url(signal), {
-      method: 'POST',
-      body: body as BodyInit,
-      headers: { 'content-type': CONTENT_TYPE, ...config.headers },
-      keepalive: keepalive && body.length <= KEEPALIVE_QUOTA,
-      credentials: 'omit',
-    });
-    if (!res.ok) warnOnce(W_TRANSPORT, `the collector answered ${res.status} to ${url(signal)}`);
-    return res.ok;
+  const info = (signal: Signal, items: number, unloading: boolean): SendInfo =>
+    ({ signal, url: config.endpoint ? url(signal) : '', items, unloading });
+  const beacon = (signal: Signal, body: Uint8Array): boolean => {
+    try {
+      return !!nativeSendBeacon && nativeSendBeacon(url(signal), new Blob([body as BlobPart], { type: CONTENT_TYPE }));
+    } catch {
+      return false;
+    }
   };
-
-  const viaBeacon = (signal: Signal, body: Uint8Array): boolean =>
-    !!nativeSendBeacon && nativeSendBeacon(url(signal), new Blob([body as BlobPart], { type: CONTENT_TYPE }));
+  const timeout = (): AbortSignal | undefined =>
+    typeof AbortSignal === 'function' && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(config.batch.exportTimeoutMillis) : undefined;
+  const post = (signal: Signal, body: Uint8Array, keepalive: boolean, live = true) => nativeFetch!(url(signal), {
+    method: 'POST',
+    body: body as BodyInit,
+    headers: { 'content-type': CONTENT_TYPE, ...config.headers },
+    keepalive,
+    credentials: 'omit',
+    // A collector that never answers must not hold a request (and its memory) forever.
+    signal: live ? timeout() : undefined,
+  });
 
   return {
-    async send(signal, body, items, unloading) {
+    quotaBound: !custom,
+    async live(signal, body, items, keepalive) {
+      if (custom) {
+        try {
+          await custom(body, signal, info(signal, items, false));
+          return { ok: true, status: 200, retryable: false };
+        } catch {
+          return { ok: false, status: 0, retryable: true, networkError: true };
+        }
+      }
+      // transport: 'beacon' means beacons even while the page lives (no answer, no retry).
+      if (mode === 'beacon') return beacon(signal, body) ? { ok: true, status: 0, retryable: false } : { ok: false, status: 0, retryable: true };
+      if (!nativeFetch) return { ok: false, status: 0, retryable: false };
+      let res: Response;
       try {
-        if (custom) {
-          const info: SendInfo = { signal, url: config.endpoint ? url(signal) : '', items, unloading };
-          await custom(body, signal, info);
-          return true;
-        }
-        // A beacon cannot carry headers (API keys): those collectors get keepalive fetch instead.
-        if (mode === 'beacon' || (mode === 'auto' && unloading && !hasHeaders)) {
-          if (viaBeacon(signal, body)) return true;
-          if (mode === 'beacon') return false;
-        }
-        return await viaFetch(signal, body, unloading);
-      } catch (e) {
-        warnOnce(W_TRANSPORT, `could not send to ${config.endpoint || 'the custom transport'}: ${(e as Error)?.message ?? e}`);
+        res = await post(signal, body, keepalive);
+      } catch {
+        return { ok: false, status: 0, retryable: true, networkError: true };
+      }
+      let rejected = 0;
+      if (res.ok) {
+        try { rejected = partialRejected(new Uint8Array(await res.arrayBuffer())); } catch { /* the data arrived; the answer is unreadable */ }
+      }
+      return {
+        ok: res.ok, status: res.status, retryable: RETRYABLE.includes(res.status),
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), rejected,
+      };
+    },
+    unload(signal, body, items) {
+      if (custom) {
+        try { void Promise.resolve(custom(body, signal, info(signal, items, true))).catch(() => {}); return true; } catch { return false; }
+      }
+      if (mode !== 'fetch' && !hasHeaders && beacon(signal, body)) return true;
+      if (mode === 'beacon' || !nativeFetch || body.length > KEEPALIVE_QUOTA) return false;
+      // fetch keepalive reports a full quota by rejecting; the request is then not sent.
+      try {
+        post(signal, body, true, false).catch(() => {});
+        return true;
+      } catch {
         return false;
       }
     },

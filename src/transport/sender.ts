@@ -1,0 +1,126 @@
+// Delivers the outbox. While the page lives: fetch, retried with exponential backoff and
+// jitter on network errors, 408, 429, 502, 503 and 504 (Retry-After wins), never on other
+// 4xx. Live requests use keepalive (so they survive the page going away) while ours in
+// flight stay within half the 64 KiB keepalive quota: the other half stays the page's.
+// When the page goes away: beacons in priority order, each only if it fits the quota left,
+// a refused one taken as "the quota is smaller than we thought"; the rest is returned to be
+// persisted for the next page load.
+import { now } from '../lib/clock.js';
+import type { Outbox, Payload } from '../export/outbox.js';
+import type { Signal } from '../sdk/config.js';
+import { KEEPALIVE_QUOTA, type Transport } from './index.js';
+
+/** Our share of the keepalive quota for live requests, and the live request size limit. */
+export const LIVE_SHARE = KEEPALIVE_QUOTA / 2;
+const MAX_INFLIGHT = 2;
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_MAX_MS = 30_000;
+// A beacon's bytes count against the quota until the collector answers: assume this long.
+const BEACON_HOLD_MS = 5000;
+
+export class Sender {
+  private pausedUntil = 0;
+  private failures = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private keepaliveBytes = 0;
+  private inflight = 0;
+  private beacons: { bytes: number; at: number }[] = [];
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly transport: Transport,
+    private readonly drop: (signal: Signal, reason: string, items: number) => void,
+  ) {}
+
+  /** Keepalive bytes this page can still use, as far as we know. */
+  budget(): number {
+    const t = now();
+    this.beacons = this.beacons.filter((b) => t - b.at < BEACON_HOLD_MS);
+    let used = this.keepaliveBytes;
+    for (const b of this.beacons) used += b.bytes;
+    return this.transport.quotaBound ? Math.max(0, KEEPALIVE_QUOTA - used) : Infinity;
+  }
+
+  pump(): void {
+    const wait = this.pausedUntil - now();
+    if (wait > 0) {
+      if (!this.timer) this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, wait);
+      this.notify();
+      return;
+    }
+    for (const p of this.outbox.waiting()) {
+      if (this.inflight >= MAX_INFLIGHT) break;
+      const keepalive = this.transport.quotaBound && !p.keepaliveRefused && p.body.length <= LIVE_SHARE - this.keepaliveBytes;
+      // A request too big for keepalive goes alone.
+      if (!keepalive && this.inflight > 0) break;
+      this.start(p, keepalive);
+    }
+    this.notify();
+  }
+
+  private start(p: Payload, keepalive: boolean): void {
+    p.inflight = true;
+    p.keepalive = keepalive;
+    this.inflight++;
+    if (keepalive) this.keepaliveBytes += p.body.length;
+    const done = () => {
+      p.inflight = false;
+      p.attempts++;
+      this.inflight--;
+      if (keepalive) this.keepaliveBytes -= p.body.length;
+    };
+    this.transport.live(p.signal, p.body, p.items, keepalive).then((r) => {
+      done();
+      if (r.ok) {
+        this.outbox.remove(p);
+        this.failures = 0;
+        if (r.rejected) this.drop(p.signal, 'rejected_by_collector', r.rejected);
+      } else if (r.networkError && keepalive && !p.keepaliveRefused) {
+        // keepalive fails the same way when the page holds the quota: try once without it.
+        p.keepaliveRefused = true;
+      } else if (r.retryable) {
+        this.failures++;
+        const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.failures - 1)) * (0.8 + Math.random() * 0.4);
+        this.pausedUntil = now() + (r.retryAfterMs ?? backoff);
+      } else {
+        this.outbox.remove(p);
+        this.drop(p.signal, r.status ? `http_${r.status}` : 'not_sendable', p.items);
+      }
+      this.pump();
+    }, () => { done(); this.pump(); });
+  }
+
+  /** Sends what fits as the page goes away; returns what must be persisted. */
+  unload(): Payload[] {
+    let budget = this.budget();
+    for (const p of this.outbox.waiting()) {
+      if (p.body.length > budget) continue;
+      if (this.transport.unload(p.signal, p.body, p.items)) {
+        this.outbox.remove(p);
+        budget -= p.body.length;
+        this.beacons.push({ bytes: p.body.length, at: now() });
+      } else {
+        // Refused: someone else (the page) holds part of the quota.
+        budget = Math.min(budget, p.body.length - 1);
+      }
+    }
+    // Live requests without keepalive die with the page: they may or may not have arrived.
+    const left = this.outbox.all().filter((p) => !p.inflight || !p.keepalive);
+    for (const p of left) this.outbox.remove(p);
+    return left;
+  }
+
+  /** Resolves once nothing is in flight and everything waiting has been tried at least once. */
+  settled(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.notify();
+    });
+  }
+
+  private notify(): void {
+    if (this.inflight > 0 || this.outbox.waiting().some((p) => p.attempts === 0 && now() >= this.pausedUntil)) return;
+    for (const w of this.waiters.splice(0)) w();
+  }
+}

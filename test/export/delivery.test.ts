@@ -1,0 +1,113 @@
+// Delivery against the dev collector over real HTTP on 127.0.0.1: retries, Retry-After,
+// refusals, a collector that is down and comes back, and the memory bound under a burst.
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startCollector, type Collector } from '../../demo/collector/index.js';
+import { nodeCore } from '../helpers/core.js';
+
+let collector: Collector;
+beforeAll(async () => { collector = await startCollector(); });
+afterAll(async () => { await collector.close(); });
+beforeEach(() => collector.reset());
+
+const quiet = () => vi.spyOn(console, 'warn').mockImplementation(() => {});
+const droppedPoints = (c: Collector) => c.query.metrics({ name: 'plume.exporter.dropped' });
+
+describe('delivery', () => {
+  it('retries 503s with backoff until the collector accepts', async () => {
+    const w = quiet();
+    collector.failNext({ status: 503, times: 2, signal: 'traces' });
+    const core = nodeCore({ endpoint: collector.url, serviceName: 'retry' });
+    for (let k = 0; k < 5; k++) core.tracer.startSpan(`s${k}`).end();
+    const t0 = Date.now();
+    await core.flush();
+    await collector.waitFor((c) => c.query.spans({ service: 'retry' }).length === 5, 15_000);
+    const elapsed = Date.now() - t0;
+    const posts = collector.requests.filter((r) => r.method === 'POST' && r.path === '/v1/traces');
+    expect(posts.map((r) => r.status)).toEqual([503, 503, 200]);
+    // 1 s then 2 s of backoff, with 20% jitter either way.
+    expect(elapsed).toBeGreaterThanOrEqual(2300);
+    await core.shutdown();
+    w.mockRestore();
+  });
+
+  it('honours Retry-After on 429 (measured)', async () => {
+    const w = quiet();
+    collector.failNext({ status: 429, times: 1, retryAfter: 2, signal: 'traces' });
+    const core = nodeCore({ endpoint: collector.url, serviceName: 'retry-after' });
+    core.tracer.startSpan('s').end();
+    await core.flush();
+    await collector.waitFor((c) => c.query.spans({ service: 'retry-after' }).length === 1, 10_000);
+    const posts = collector.requests.filter((r) => r.method === 'POST' && r.path === '/v1/traces');
+    const gap = posts[1].time - posts[0].time;
+    console.log(`Retry-After: 2 -> retried after ${gap} ms`);
+    expect(posts.map((r) => r.status)).toEqual([429, 200]);
+    expect(gap).toBeGreaterThanOrEqual(1950);
+    expect(gap).toBeLessThan(4000);
+    await core.shutdown();
+    w.mockRestore();
+  });
+
+  it('never retries other 4xx: the items are dropped and counted', async () => {
+    const w = quiet();
+    collector.failNext({ status: 400, times: 1, signal: 'traces' });
+    const core = nodeCore({ endpoint: collector.url, serviceName: 'refused' });
+    for (let k = 0; k < 3; k++) core.tracer.startSpan('s').end();
+    await core.flush();
+    await new Promise((r) => setTimeout(r, 300));
+    await core.flush();
+    await collector.waitFor((c) => droppedPoints(c).length > 0, 5000);
+    expect(collector.requests.filter((r) => r.method === 'POST' && r.path === '/v1/traces')).toHaveLength(1);
+    const d = droppedPoints(collector)[0];
+    expect(d.attributes).toMatchObject({ signal: 'traces', reason: 'http_400' });
+    expect(d.value).toBe(3);
+    await core.shutdown();
+    w.mockRestore();
+  });
+
+  it('a collector that is down, then up: what was recorded meanwhile arrives', async () => {
+    const w = quiet();
+    const port = collector.port;
+    await collector.close();
+    const core = nodeCore({ endpoint: `http://127.0.0.1:${port}`, serviceName: 'outage' });
+    for (let k = 0; k < 20; k++) core.tracer.startSpan(`during-outage-${k}`).end();
+    await core.flush(); // fails: connection refused, retried later
+    collector = await startCollector({ port });
+    await collector.waitFor((c) => c.query.spans({ service: 'outage' }).length === 20, 20_000);
+    expect(new Set(collector.query.spans({ service: 'outage' }).map((s) => s.name)).size).toBe(20);
+    await core.shutdown();
+    w.mockRestore();
+  });
+
+  it('a 50 MB burst of attributes stays within the memory bound and counts its drops', async () => {
+    const w = quiet();
+    const port = collector.port;
+    await collector.close(); // nothing drains: the bound alone must hold
+    const core = nodeCore({ endpoint: `http://127.0.0.1:${port}`, serviceName: 'burst', batch: { maxQueueBytes: 4 << 20 } });
+    const big = 'x'.repeat(10_000);
+    if (global.gc) global.gc();
+    const mem = () => { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
+    const before = mem();
+    let sent = 0;
+    // 5,000 spans x 10 attributes x 10,000 chars = 500 M chars offered; values are cut to 4,096.
+    for (let k = 0; k < 5000; k++) {
+      const s = core.tracer.startSpan('burst');
+      for (let a = 0; a < 10; a++) s.setAttribute(`a${a}`, big + k);
+      s.end();
+      sent += 10 * big.length;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    const after = mem();
+    const growth = (after - before) / 1e6;
+    const dropped = [...core.exporter.dropped].reduce((n, [k, v]) => (k.startsWith('traces/') ? n + v : n), 0);
+    console.log(`offered ${(sent / 1e6).toFixed(0)} M chars; heap + buffers grew ${growth.toFixed(1)} MB; outbox ${(core.exporter.outbox.bytes / 1e6).toFixed(2)} MB; dropped ${dropped} spans`);
+    // The bounds themselves: encoded requests and the records not yet encoded.
+    expect(core.exporter.outbox.bytes).toBeLessThanOrEqual(4 << 20);
+    expect((core.exporter as any).spans.rec.size).toBeLessThanOrEqual(4 << 20);
+    // And the process as a whole (garbage not yet collected included): far below what was offered.
+    expect(growth).toBeLessThan(100);
+    expect(dropped).toBeGreaterThan(0);
+    collector = await startCollector({ port });
+    await core.shutdown();
+    w.mockRestore();
+  });
+});
