@@ -103,8 +103,9 @@ describe('delivery', () => {
     // The bounds themselves: encoded requests and the records not yet encoded.
     expect(core.exporter.outbox.bytes).toBeLessThanOrEqual(4 << 20);
     expect((core.exporter as any).spans.rec.size).toBeLessThanOrEqual(4 << 20);
-    // And the process as a whole (garbage not yet collected included): far below what was offered.
-    expect(growth).toBeLessThan(100);
+    // And the process as a whole, garbage not yet collected included (so the margin is wide):
+    // a fraction of the ~1 GB (UTF-16) offered.
+    expect(growth).toBeLessThan(200);
     expect(dropped).toBeGreaterThan(0);
     collector = await startCollector({ port });
     await core.shutdown();
