@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
 
 // Puts dist/plume.wasm into src/encode/wasm-inline.ts as base64 (built first by scripts/build.js).
 const inlineWasm = () => ({
@@ -12,15 +14,53 @@ const inlineWasm = () => ({
   },
 });
 
-export default {
+// The script-tag build cannot import chunks: it loads plume.<name>.js files instead.
+const CHUNKS_IIFE = fileURLToPath(new URL('./src/lib/chunks.iife.ts', import.meta.url));
+const iifeChunks = () => ({
+  name: 'plume-iife-chunks',
+  async resolveId(source, importer, options) {
+    if (!source.endsWith('/chunks.js')) return null;
+    const r = await this.resolve(source, importer, { ...options, skipSelf: true });
+    return r && r.id.endsWith('/src/lib/chunks.ts') ? CHUNKS_IIFE : null;
+  },
+});
+
+const ts = (declarations) => typescript({
+  tsconfig: './tsconfig.json',
+  outputToFilesystem: true,
+  ...(declarations ? {} : { declaration: false, declarationMap: false, outDir: 'dist' }),
+});
+
+const terse = () => terser({ ecma: 2020, module: false, compress: { passes: 2 }, format: { comments: false } });
+
+// Bundlers' entry points: ES modules with .d.ts, chunks split out for on-demand code.
+const esm = {
   // zone.js stays the application's: it is loaded by useZone() only when the page has none.
   external: ['zone.js'],
   input: { browser: 'src/browser.ts', encoder: 'src/encoder.ts', zone: 'src/zone.ts' },
-  output: {
-    dir: 'dist',
-    format: 'es',
-    entryFileNames: '[name].js',
-    chunkFileNames: 'chunks/[name]-[hash].js',
-  },
-  plugins: [inlineWasm(), nodeResolve(), typescript({ tsconfig: './tsconfig.json', outputToFilesystem: true })],
+  output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+  plugins: [inlineWasm(), nodeResolve(), ts(true)],
 };
+
+// The script tag: plume.iife.js, and the files it loads on demand.
+const iife = (input, file, name) => ({
+  input,
+  output: { file: `dist/${file}`, format: 'iife', name, inlineDynamicImports: true },
+  plugins: [iifeChunks(), nodeResolve(), ts(false), terse()],
+});
+
+// The snippet is hand-written ES5; terser only shrinks it.
+const snippet = {
+  input: 'src/loader/snippet.js',
+  output: { file: 'dist/snippet.min.js', format: 'es' },
+  plugins: [terser({ ecma: 5, compress: { passes: 2 }, format: { comments: false } })],
+};
+
+export default [
+  esm,
+  iife('src/iife.ts', 'plume.iife.js'),
+  iife('src/chunks/twin.ts', 'plume.twin.js'),
+  iife('src/chunks/console.ts', 'plume.console.js'),
+  iife('src/chunks/self-check.ts', 'plume.self-check.js'),
+  snippet,
+];

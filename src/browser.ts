@@ -18,6 +18,7 @@ import { createCore, type Core, type Plume } from './sdk/index.js';
 import { getSpan } from './sdk/span-context.js';
 import type { WasmSource } from './encode/wasm-bridge.js';
 import { encoderLoader } from './encode/loader.js';
+import { loadSelfCheck, loadTwin } from './lib/chunks.js';
 
 export type { PlumeConfig } from './sdk/config.js';
 export type { Plume } from './sdk/index.js';
@@ -55,7 +56,7 @@ export function init(config: PlumeConfig): Plume {
     encoder: encoderLoader({
       mode: resolved.encoder,
       wasm: wasmSource(resolved.wasm),
-      twin: () => import('./encode/twin.js').then((m) => m.encodeRecords),
+      twin: loadTwin,
     }),
   });
 
@@ -90,6 +91,11 @@ export function init(config: PlumeConfig): Plume {
   const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 100));
   if (typeof document !== 'object' || document.readyState === 'complete') idle(replay);
   else addEventListener('load', () => idle(replay), { once: true });
+
+  // debug: look at the collector once, and say exactly what is wrong with its answers.
+  if (resolved.debug && resolved.endpoint && typeof resolved.transport !== 'function') {
+    idle(() => void loadSelfCheck().then((m) => m.checkCollector(resolved.endpoint)).catch(() => {}));
+  }
 
   const plume: Plume & { core: Core } = {
     tracer: core.tracer, meter: core.meter, logger: core.logger,

@@ -45,13 +45,14 @@ export const errorsInstrumentation = (): Instrumentation => ({
       return fallback ? { ...fallback, ...a } : a;
     };
 
-    const onError = (e: Event) => guard(() => {
+    const onError = (e: Event, time?: number) => guard(() => {
+      if (e.type === 'unhandledrejection') return onRejection(e, time);
       if (typeof ErrorEvent === 'function' && e instanceof ErrorEvent) {
         const attrs = fromError(e.error, { 'exception.type': 'Error', 'exception.message': e.message });
         if (e.filename) attrs['code.file.path'] = e.filename;
         if (e.lineno) attrs['code.line.number'] = String(e.lineno);
         if (e.colno) attrs['code.column.number'] = String(e.colno);
-        record(attrs, 'error');
+        record(attrs, 'error', time);
         return;
       }
       // Resource errors do not bubble; the capture listener on window still sees them.
@@ -60,19 +61,24 @@ export const errorsInstrumentation = (): Instrumentation => ({
       const raw = el.currentSrc || el.src || el.href || '';
       const u = toUrl(raw);
       const url = u ? fullUrl(u, ctx.config.redactQueryParams) : String(raw);
-      record({ 'exception.type': 'ResourceLoadError', 'exception.message': `failed to load <${el.tagName.toLowerCase()}> ${url}`, 'url.full': url }, 'resource');
+      record({ 'exception.type': 'ResourceLoadError', 'exception.message': `failed to load <${el.tagName.toLowerCase()}> ${url}`, 'url.full': url }, 'resource', time);
     });
-    const onRejection = (e: Event) => guard(() => {
+    const onRejection = (e: Event, time?: number) => guard(() => {
       const reason = (e as PromiseRejectionEvent).reason;
-      record(fromError(reason, { 'exception.type': 'UnhandledRejection' }), 'unhandledrejection');
+      record(fromError(reason, { 'exception.type': 'UnhandledRejection' }), 'unhandledrejection', time);
     });
+    const listener = (e: Event) => onError(e);
 
-    window.addEventListener('error', onError, true);
-    window.addEventListener('unhandledrejection', onRejection);
-    ctx.recordError = (error, time) => guard(() => record(fromError(error, { 'exception.type': 'Error' }), 'error', time));
+    window.addEventListener('error', listener, true);
+    window.addEventListener('unhandledrejection', listener);
+    // Errors caught elsewhere: events the snippet held before we loaded, or errors handed over.
+    ctx.recordError = (error, time) => {
+      if (typeof Event === 'function' && error instanceof Event) onError(error, time);
+      else guard(() => record(fromError(error, { 'exception.type': 'Error' }), 'error', time));
+    };
     return () => {
-      window.removeEventListener('error', onError, true);
-      window.removeEventListener('unhandledrejection', onRejection);
+      window.removeEventListener('error', listener, true);
+      window.removeEventListener('unhandledrejection', listener);
     };
   },
 });

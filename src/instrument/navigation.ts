@@ -117,6 +117,7 @@ export const navigationInstrumentation = (): Instrumentation => ({
       });
       route = { span, ctx: setSpan(ROOT_CONTEXT, span), inflight: 0, cap: setTimeout(endRoute, MAX_ROUTE_MS) };
       settle();
+      ctx.onRouteChange?.();
     };
     ctx.ambient = () => route?.ctx;
     const prevStarted = ctx.requestStarted, prevEnded = ctx.requestEnded;

@@ -13,6 +13,8 @@ export interface InstrumentationContext {
   requestEnded(): void;
   /** Set by the navigation instrumentation. */
   ambient?: () => Context | undefined;
+  /** Set by web vitals: told of SPA route changes seen by the navigation instrumentation. */
+  onRouteChange?: () => void;
   /** Set by the errors instrumentation: records an error captured elsewhere (the snippet's queue). */
   recordError?: (error: unknown, time?: number) => void;
 }

@@ -5,6 +5,7 @@ import { DATA_SUM } from '../encode/layout.js';
 import type { EncoderLoader } from '../encode/loader.js';
 import { now } from '../lib/clock.js';
 import { setDebug } from '../lib/diag.js';
+import { loadConsole } from '../lib/chunks.js';
 import { Exporter, type DebugSink } from '../export/exporter.js';
 import type { FinishedLog } from '../record/log.js';
 import type { FinishedSpan } from './span.js';
@@ -162,7 +163,7 @@ function consoleSink(resource: Attributes): DebugSink {
     else if (item[0] === 'log') printer.printLog(item[1]);
     else printer.printMetric(item[1]);
   };
-  import('../export/console.js').then((m) => {
+  loadConsole().then((m) => {
     printer = m;
     for (const item of held ?? []) out(item);
     held = undefined;

@@ -1,0 +1,24 @@
+// The script-tag build's on-demand code: plume.<name>.js files beside plume.iife.js, each
+// registering itself on window.__plume (an IIFE cannot import chunks).
+import type { Encode } from '../encode/loader.js';
+
+type Registry = Record<string, unknown>;
+const base = typeof document === 'object' && document.currentScript instanceof HTMLScriptElement
+  ? document.currentScript.src.replace(/[^/]*$/, '') : '';
+
+function load<T>(name: string): Promise<T> {
+  const w = window as unknown as { __plume?: Registry };
+  const reg = (w.__plume ??= {});
+  if (reg[name]) return Promise.resolve(reg[name] as T);
+  return new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = `${base}plume.${name}.js`;
+    s.onload = () => (reg[name] ? resolve(reg[name] as T) : reject(new Error(`plume.${name}.js did not register`)));
+    s.onerror = () => reject(new Error(`could not load ${s.src}`));
+    (document.head || document.documentElement).appendChild(s);
+  });
+}
+
+export const loadTwin = (): Promise<Encode> => load<{ encodeRecords: Encode }>('twin').then((m) => m.encodeRecords);
+export const loadConsole = (): Promise<typeof import('../export/console.js')> => load('console');
+export const loadSelfCheck = (): Promise<typeof import('../transport/self-check.js')> => load('self-check');
