@@ -7,6 +7,9 @@ export const CHROMIUM_FLAGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+// Every browser suite runs once per engine, through our own driver layer
+// (test/browser/driver/, started by the fixtures in test/browser/fixtures.ts), never
+// through Playwright's browsers: one project per engine, its metadata names the engine.
 export default defineConfig({
   testDir: './test/browser',
   testMatch: '**/*.spec.ts',
@@ -14,8 +17,9 @@ export default defineConfig({
   timeout: 60_000,
   reporter: [['list'], ['json', { outputFile: '.ci/out/e2e.json' }]],
   outputDir: '.ci/out/artifacts',
-  use: {
-    browserName: 'chromium',
-    launchOptions: { executablePath: process.env.PLUME_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS },
-  },
+  projects: [
+    { name: 'chromium', metadata: { engine: 'chromium' } },
+    { name: 'firefox', metadata: { engine: 'firefox' } },
+    { name: 'webkit', metadata: { engine: 'webkit' } },
+  ],
 });

@@ -13,11 +13,19 @@ const TYPES: Record<string, string> = {
 };
 
 export interface Page { body: string; headers?: Record<string, string> }
+export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 export interface StaticServer { url: string; close(): Promise<void> }
 
-export async function startStaticServer(pages: Record<string, Page> = {}): Promise<StaticServer> {
+export async function startStaticServer(pages: Record<string, Page> = {}, handlers: Record<string, Handler> = {}): Promise<StaticServer> {
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const handler = handlers[path];
+    if (handler) {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      handler(req, res, Buffer.concat(chunks));
+      return;
+    }
     const page = pages[path];
     if (page) {
       res.writeHead(200, { 'content-type': TYPES['.html'], ...page.headers }).end(page.body);

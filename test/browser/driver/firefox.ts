@@ -1,0 +1,94 @@
+// firefox: Debian's Firefox ESR, headless, driven by puppeteer-core over WebDriver BiDi
+// (no geckodriver; puppeteer writes a profile that switches off background traffic).
+import puppeteer, { type Browser as PptrBrowser, type Page as PptrPage } from 'puppeteer-core';
+import { executable, pageExpression, pageResult, poll, waitVisibility, Watchdog } from './common.js';
+import type { Browser, Page } from './types.js';
+
+export const FIREFOX = process.env.PLUME_FIREFOX ?? '/usr/bin/firefox-esr';
+
+export async function launchFirefox(): Promise<Browser> {
+  const bin = executable(FIREFOX, 'firefox-esr', 'PLUME_FIREFOX');
+  const watchdog = new Watchdog();
+  let ff: PptrBrowser;
+  try {
+    ff = await puppeteer.launch({
+      browser: 'firefox', executablePath: bin, headless: true,
+      // puppeteer's own signal handlers would end Firefox behind the test runner's back.
+      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    });
+  } catch (e) {
+    await watchdog.close();
+    throw e;
+  }
+  const pid = ff.process()?.pid; // puppeteer starts it detached: the pid is its group's
+  watchdog.guard(pid);
+  const version = (await ff.version()).replace(/^firefox\//i, '');
+  const pages = new Set<FirefoxPage>();
+  return {
+    engine: 'firefox',
+    version,
+    async newPage() {
+      const page = new FirefoxPage(ff, await ff.newPage(), pages);
+      pages.add(page);
+      return page;
+    },
+    async close() {
+      for (const p of [...pages]) await p.close().catch(() => {});
+      await ff.close().catch(() => ff.process()?.kill('SIGKILL'));
+      watchdog.release(pid);
+      await watchdog.close();
+    },
+  };
+}
+
+class FirefoxPage implements Page {
+  readonly engine = 'firefox' as const;
+  private errors: string[] = [];
+  private cover?: PptrPage;
+
+  constructor(private browser: PptrBrowser, private page: PptrPage, private pages: Set<FirefoxPage>) {
+    page.on('console', (m) => { if (m.type() === 'error') this.errors.push(m.text()); });
+    // Firefox reports CSP violations here too, as page errors.
+    page.on('pageerror', (e) => this.errors.push(e instanceof Error ? e.message : String(e)));
+  }
+
+  async goto(url: string) {
+    await this.page.goto(url, { waitUntil: 'load' });
+  }
+
+  async evaluate<T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A): Promise<Awaited<T>> {
+    return pageResult<Awaited<T>>(await this.page.evaluate(pageExpression(fn, args)));
+  }
+
+  waitForFunction(fn: () => unknown, opts: { timeout?: number } = {}) {
+    return poll((f) => this.evaluate(f), fn, opts.timeout);
+  }
+
+  async screenshot(path: string) {
+    await this.page.screenshot({ path });
+  }
+
+  async consoleErrors() {
+    return [...this.errors];
+  }
+
+  async close(opts: { runBeforeUnload?: boolean } = {}) {
+    if (!this.pages.delete(this)) return;
+    await this.cover?.close().catch(() => {});
+    await this.page.close({ runBeforeUnload: opts.runBeforeUnload });
+  }
+
+  // A blank tab in front of this one: Firefox hides the page behind it, headless too.
+  async hide() {
+    this.cover ??= await this.browser.newPage();
+    await this.cover.bringToFront();
+    await waitVisibility((f) => this.evaluate(f), 'hidden');
+  }
+
+  async show() {
+    await this.page.bringToFront();
+    await this.cover?.close();
+    this.cover = undefined;
+    await waitVisibility((f) => this.evaluate(f), 'visible');
+  }
+}
