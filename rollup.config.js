@@ -14,6 +14,18 @@ const inlineWasm = () => ({
   },
 });
 
+// `import wasmUrl from 'plume:wasm-url'` is the URL of plume.wasm beside the bundle, right
+// from whichever chunk asks (import.meta.url alone would point at that chunk's folder).
+const wasmUrl = () => ({
+  name: 'plume-wasm-url',
+  resolveId: (id) => (id === 'plume:wasm-url' ? '\0plume:wasm-url' : null),
+  load(id) {
+    if (id !== '\0plume:wasm-url') return null;
+    const ref = this.emitFile({ type: 'asset', fileName: 'plume.wasm', source: readFileSync(new URL('./dist/plume.wasm', import.meta.url)) });
+    return `export default import.meta.ROLLUP_FILE_URL_${ref};`;
+  },
+});
+
 // The script-tag build cannot import chunks: it loads plume.<name>.js files instead.
 const CHUNKS_IIFE = fileURLToPath(new URL('./src/lib/chunks.iife.ts', import.meta.url));
 const iifeChunks = () => ({
@@ -37,16 +49,16 @@ const terse = () => terser({ ecma: 2020, module: false, compress: { passes: 2 },
 const esm = {
   // zone.js stays the application's: it is loaded by useZone() only when the page has none.
   external: ['zone.js'],
-  input: { browser: 'src/browser.ts', encoder: 'src/encoder.ts', zone: 'src/zone.ts' },
+  input: { browser: 'src/browser.ts', encoder: 'src/encoder.ts', zone: 'src/zone.ts', edge: 'src/edge/index.ts' },
   output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-  plugins: [inlineWasm(), nodeResolve(), ts(true)],
+  plugins: [inlineWasm(), wasmUrl(), nodeResolve(), ts(true)],
 };
 
 // The script tag: plume.iife.js, and the files it loads on demand.
 const iife = (input, file, name) => ({
   input,
   output: { file: `dist/${file}`, format: 'iife', name, inlineDynamicImports: true },
-  plugins: [iifeChunks(), nodeResolve(), ts(false), terse()],
+  plugins: [iifeChunks(), wasmUrl(), nodeResolve(), ts(false), terse()],
 });
 
 // The snippet is hand-written ES5; terser only shrinks it.

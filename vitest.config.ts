@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/browser/**', 'test/edge/**', 'node_modules/**'],
+    exclude: ['test/browser/**', 'node_modules/**'],
     // 2 cores here and in CI: one worker beside the main process.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,0 +1,23 @@
+// The Deno test server: Deno.serve with the app instrumented by instrumentDeno; the encoder
+// from wasm bytes (Deno compiles at run time). Prints "LISTEN <port>" when ready.
+// @ts-expect-error: bundled as bytes by esbuild (loader binary)
+import wasmBytes from './plume.wasm';
+import { instrumentDeno } from '../../../src/edge/index.js';
+import { app, outer } from './app.js';
+
+declare const Deno: {
+  args: string[];
+  serve(options: object, handler: (req: Request, info: unknown) => Response | Promise<Response>): unknown;
+};
+const [collector, upstream] = Deno.args;
+
+// Deno has no waitUntil: background work just runs on, and its spans leave with the next
+// export (the batch timer, shortened here).
+const handler = instrumentDeno((req) => app(upstream)(req, (p) => void p), {
+  endpoint: collector, serviceName: 'edge-deno', wasm: wasmBytes as Uint8Array, batch: { scheduledDelayMillis: 500 },
+});
+
+Deno.serve({
+  port: 0, hostname: '127.0.0.1',
+  onListen: ({ port }: { port: number }) => console.log(`LISTEN ${port}`),
+}, (req, info) => outer(req, () => handler(req, info as never)));

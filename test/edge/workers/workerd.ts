@@ -1,0 +1,31 @@
+// The workerd test worker: the app instrumented as a module worker, the relay on /otlp, and
+// the encoder given as a build-time imported WebAssembly.Module when USE_WASM is set.
+// @ts-expect-error: a workerd module (capnp `wasm = embed "plume.wasm"`), not resolved by esbuild
+import wasm from './plume.wasm';
+import { instrument, relay, type Relay } from '../../../src/edge/index.js';
+import { app, outer } from './app.js';
+
+interface Env { COLLECTOR: string; COLLECTOR_DIRECT: string; UPSTREAM: string; SERVICE: string; USE_WASM: string; API_KEY: string }
+interface Ctx { waitUntil(p: Promise<unknown>): void }
+
+let relayed: Relay | undefined;
+
+const worker = instrument({
+  async fetch(request: Request, env: Env, ctx: Ctx) {
+    relayed ??= relay({
+      collector: env.COLLECTOR_DIRECT, headers: { 'x-api-key': env.API_KEY },
+      rateLimit: { requests: 5, perSeconds: 60 }, maxBodyBytes: 64 * 1024,
+    });
+    const r = await relayed(request);
+    if (r) return r;
+    return app(env.UPSTREAM)(request, (p) => ctx.waitUntil(p));
+  },
+}, (env: Env) => ({
+  endpoint: env.COLLECTOR,
+  serviceName: env.SERVICE,
+  wasm: env.USE_WASM === '1' ? (wasm as WebAssembly.Module) : undefined,
+}));
+
+export default {
+  fetch: (request: Request, env: Env, ctx: Ctx) => outer(request, () => worker.fetch!(request, env, ctx)),
+};
