@@ -19,6 +19,7 @@ import { getSpan } from './sdk/span-context.js';
 import type { WasmSource } from './encode/wasm-bridge.js';
 import { encoderLoader } from './encode/loader.js';
 import { loadSelfCheck, loadTwin } from './lib/chunks.js';
+import wasmUrl from 'plume:wasm-url';
 
 export type { PlumeConfig } from './sdk/config.js';
 export type { Plume } from './sdk/index.js';
@@ -37,8 +38,8 @@ const DEFAULT_INSTRUMENTATIONS: Record<string, () => Instrumentation> = {
 
 function wasmSource(src: PlumeConfig['wasm']): WasmSource {
   if (typeof src === 'string') return new URL(src, location.href);
-  // Bundlers resolve this pattern and ship the file beside the bundle.
-  return src ?? new URL('./plume.wasm', import.meta.url);
+  // plume.wasm beside the bundle (rollup.config.js resolves the URL at build time).
+  return src ?? new URL(wasmUrl);
 }
 
 /** Starts Plume in this page. A second call returns the first instance (PLUME_W004). */

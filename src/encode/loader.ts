@@ -74,9 +74,8 @@ export function encoderLoader(opts: LoaderOptions): EncoderLoader {
       })
       .then((b) => {
         bytes = b;
-        // Compile when the main thread has nothing better to do; current() compiles sooner if asked.
-        const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback;
-        if (idle) idle(() => compile()); else setTimeout(compile, 0);
+        // Compiled off the main thread; current() compiles synchronously if asked before that.
+        return WebAssembly.compile(b).then((mod) => { if (!encode) bytes = mod; compile(); });
       })
       .catch((e) => void useTwin(`the wasm encoder could not be fetched (${(e as Error)?.message ?? e})`));
   } else {

@@ -15,7 +15,7 @@ import type { ResolvedConfig, Signal } from '../sdk/config.js';
 import type { FinishedSpan } from '../sdk/span.js';
 import type { Transport } from '../transport/index.js';
 import { LIVE_SHARE, Sender } from '../transport/sender.js';
-import { Outbox, payloadId, type Payload } from './outbox.js';
+import { Outbox, payloadId } from './outbox.js';
 import { deletePersisted, persist, persistDropped, readPersisted, takeDropped, withReplayLock } from './persist.js';
 
 const SIGNAL_CODE: Record<Signal, number> = { traces: SIGNAL_TRACES, metrics: SIGNAL_METRICS, logs: SIGNAL_LOGS };
@@ -35,8 +35,6 @@ export class Exporter {
   debug?: DebugSink;
   readonly outbox: Outbox;
   readonly sender: Sender;
-  /** Persisted requests of earlier pages already queued here (by storage key). */
-  private replayed = new Map<Payload, string>();
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -70,14 +68,14 @@ export class Exporter {
     if (this.debug) guard(() => this.debug!.span(span));
     if (this.full(this.spans)) return this.countDrop('traces', 'queue_full');
     writeSpan(this.spans, span);
-    this.itemAdded(this.spans);
+    this.itemAdded('traces', this.spans);
   }
 
   onLog(log: FinishedLog): void {
     if (this.debug) guard(() => this.debug!.log(log));
     if (this.full(this.logs)) return this.countDrop('logs', 'queue_full');
     writeLog(this.logs, log, this.config.limits.attributeValueLength);
-    this.itemAdded(this.logs);
+    this.itemAdded('logs', this.logs);
   }
 
   /** Records not yet encoded are bounded by count and by bytes (a burst can outrun the timer). */
@@ -85,10 +83,12 @@ export class Exporter {
     return batch.count >= this.config.batch.maxQueueSize || batch.rec.size >= this.config.batch.maxQueueBytes;
   }
 
-  private itemAdded(batch: RecordBatch): void {
+  private itemAdded(signal: Signal, batch: RecordBatch): void {
     if (batch.count >= this.config.batch.maxExportBatchSize) {
-      // Not inside span.end(): the caller's code goes on, the encode runs right after.
-      this.schedule(0);
+      // A full batch is encoded now (well under a millisecond in wasm for 512 spans): a burst
+      // then fills the bounded outbox with compact bytes instead of overflowing the records.
+      guard(() => this.enqueue(signal, batch, LIVE_SHARE, false));
+      this.sender.pump();
     } else if (!this.timer) {
       this.schedule(this.config.batch.scheduledDelayMillis);
     }
@@ -153,40 +153,27 @@ export class Exporter {
   }
 
   private unload(): void {
-    const left = this.sender.unload();
     // What could not leave waits in storage for the next page of this origin.
-    const fresh = left.filter((p) => !this.replayed.has(p));
-    for (const p of left) this.replayed.delete(p);
-    const { lost, reason } = persist(fresh, this.config.batch.persistMaxChars);
+    const { lost, reason } = persist(this.sender.unload(), this.config.batch.persistMaxChars);
     for (const p of lost) this.countDrop(p.signal, reason, p.items);
     // Drops not yet reported travel with them.
     persistDropped(this.dropped);
     this.dropped.clear();
   }
 
-  /** Queues what earlier pages (or this one, before it was hidden) persisted, and their drop counts. */
+  /**
+   * Queues what earlier pages (or this one, before it was hidden) persisted, and their drop
+   * counts. The keys are deleted as they are read, under a lock, so no request is sent by two
+   * tabs or twice; from then on they are this page's, persisted again if it goes away first.
+   */
   async replay(): Promise<void> {
     await withReplayLock(async () => {
       for (const [key, n] of Object.entries(takeDropped())) this.dropped.set(key, (this.dropped.get(key) ?? 0) + n);
-      const restored = readPersisted();
-      if (!restored.length) return;
-      const queued: Payload[] = [];
-      for (const r of restored) {
-        const p: Payload = { id: r.key.slice('plume.outbox.'.length), signal: r.signal, body: r.body, items: r.items, priority: r.priority, attempts: 0, inflight: false, keepalive: false };
-        this.replayed.set(p, r.key);
-        this.outbox.push(p);
-        queued.push(p);
-      }
-      this.sender.pump();
-      // Hold the lock (so no other tab sends these too) until each has been delivered or dropped.
-      for (let round = 0; round < 20 && queued.some((p) => this.outbox.all().includes(p)); round++) {
-        await this.sender.settled();
-        for (const p of queued) {
-          const key = this.replayed.get(p);
-          if (key && !this.outbox.all().includes(p)) { deletePersisted(key); this.replayed.delete(p); }
-        }
-        if (queued.some((p) => this.outbox.all().includes(p))) await new Promise((r) => setTimeout(r, 1000));
+      for (const r of readPersisted()) {
+        deletePersisted(r.key);
+        this.outbox.push({ id: r.key.slice('plume.outbox.'.length), signal: r.signal, body: r.body, items: r.items, priority: r.priority, attempts: 0, inflight: false, keepalive: false });
       }
     });
+    this.sender.pump();
   }
 }

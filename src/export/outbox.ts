@@ -13,8 +13,10 @@ export interface Payload {
   /** In flight now; `keepalive` ones survive the page going away. */
   inflight: boolean;
   keepalive: boolean;
-  /** keepalive failed once for it (the page may hold the quota): send it without. */
-  keepaliveRefused?: boolean;
+  /** How often keepalive failed for it (the page may hold the quota). */
+  keepaliveRefused?: number;
+  /** In flight with keepalive as the page went away: delivered as far as we are concerned. */
+  released?: boolean;
 }
 
 let seq = 0;

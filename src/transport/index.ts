@@ -118,9 +118,12 @@ export function createTransport(config: ResolvedConfig): Transport {
       if (custom) {
         try { void Promise.resolve(custom(body, signal, info(signal, items, true))).catch(() => {}); return true; } catch { return false; }
       }
-      if (mode !== 'fetch' && !hasHeaders && beacon(signal, body)) return true;
-      if (mode === 'beacon' || !nativeFetch || body.length > KEEPALIVE_QUOTA) return false;
-      // fetch keepalive reports a full quota by rejecting; the request is then not sent.
+      // A refused beacon means the quota is taken: keepalive fetch shares it, so no second try.
+      if (mode !== 'fetch' && !hasHeaders) return beacon(signal, body);
+      if (!nativeFetch || body.length > KEEPALIVE_QUOTA) return false;
+      // Headers (API keys) or transport 'fetch': keepalive fetch. It reports a full quota only
+      // later, by rejecting, when the page may be gone: the sender keeps within its own count,
+      // but a page's own keepalive requests can still take the quota unseen (prefer relay()).
       try {
         post(signal, body, true, false).catch(() => {});
         return true;

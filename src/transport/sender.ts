@@ -13,6 +13,9 @@ import { KEEPALIVE_QUOTA, type Transport } from './index.js';
 /** Our share of the keepalive quota for live requests, and the live request size limit. */
 export const LIVE_SHARE = KEEPALIVE_QUOTA / 2;
 const MAX_INFLIGHT = 2;
+// keepalive refusals (the page holding the quota) before a request goes without keepalive.
+const MAX_KEEPALIVE_REFUSALS = 8;
+const KEEPALIVE_WAIT_MS = 500;
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
 // A beacon's bytes count against the quota until the collector answers: assume this long.
@@ -51,7 +54,7 @@ export class Sender {
     }
     for (const p of this.outbox.waiting()) {
       if (this.inflight >= MAX_INFLIGHT) break;
-      const keepalive = this.transport.quotaBound && !p.keepaliveRefused && p.body.length <= LIVE_SHARE - this.keepaliveBytes;
+      const keepalive = this.transport.quotaBound && (p.keepaliveRefused ?? 0) < MAX_KEEPALIVE_REFUSALS && p.body.length <= LIVE_SHARE - this.keepaliveBytes;
       // A request too big for keepalive goes alone.
       if (!keepalive && this.inflight > 0) break;
       this.start(p, keepalive);
@@ -72,13 +75,16 @@ export class Sender {
     };
     this.transport.live(p.signal, p.body, p.items, keepalive).then((r) => {
       done();
+      if (p.released) return;
       if (r.ok) {
         this.outbox.remove(p);
         this.failures = 0;
         if (r.rejected) this.drop(p.signal, 'rejected_by_collector', r.rejected);
-      } else if (r.networkError && keepalive && !p.keepaliveRefused) {
-        // keepalive fails the same way when the page holds the quota: try once without it.
-        p.keepaliveRefused = true;
+      } else if (r.networkError && keepalive && (p.keepaliveRefused = (p.keepaliveRefused ?? 0) + 1) < MAX_KEEPALIVE_REFUSALS) {
+        // keepalive fails like a network error when the page's own keepalive requests hold the
+        // quota. Wait for them rather than going without keepalive: a request without it dies
+        // with the page, and we could not tell whether it had arrived.
+        this.pausedUntil = now() + KEEPALIVE_WAIT_MS;
       } else if (r.retryable) {
         this.failures++;
         const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.failures - 1)) * (0.8 + Math.random() * 0.4);
@@ -105,9 +111,15 @@ export class Sender {
         budget = Math.min(budget, p.body.length - 1);
       }
     }
-    // Live requests without keepalive die with the page: they may or may not have arrived.
-    const left = this.outbox.all().filter((p) => !p.inflight || !p.keepalive);
-    for (const p of left) this.outbox.remove(p);
+    // keepalive requests in flight outlive the page; their promise may still be rejected as the
+    // document goes, which must not bring them back (they were sent). Live requests without
+    // keepalive die with the page: they may or may not have arrived, so they are kept.
+    const left: Payload[] = [];
+    for (const p of [...this.outbox.all()]) {
+      this.outbox.remove(p);
+      if (p.inflight && p.keepalive) p.released = true;
+      else left.push(p);
+    }
     return left;
   }
 

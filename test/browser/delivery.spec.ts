@@ -1,0 +1,107 @@
+// Navigate-away loss: a page records N spans and then the user leaves (navigates away,
+// closes the tab, or the page goes hidden). Every span must reach the collector, directly or
+// through the next page load of the origin, or be counted as dropped with a reason; none may
+// arrive twice. LOSS_TRIALS sets the trials per case (CI runs a few; `npm run loss` runs 50
+// and prints the table).
+import { test, expect } from './fixtures.js';
+import { startCollector, type Collector } from '../../demo/collector/index.js';
+import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
+
+const TRIALS = Number(process.env.LOSS_TRIALS ?? 2);
+const SIZES = (process.env.LOSS_SIZES ?? '10,500,5000').split(',').map(Number);
+let app: StaticServer;
+let collector: Collector;
+
+test.beforeAll(async () => {
+  app = await startStaticServer({
+    '/loss': { body: '<!doctype html><meta charset="utf-8"><title>loss</title><p>page</p><script type="module" src="/test/browser/pages/loss.js"></script>' },
+    '/away': { body: '<!doctype html><title>away</title><p>another site</p>' },
+  }, {
+    // Holds the page's keepalive bytes in flight for 5 s.
+    '/slow-sink': (_q, res) => void setTimeout(() => res.writeHead(204).end(), 5000),
+  });
+  collector = await startCollector({ corsOrigins: [app.url] });
+});
+test.afterAll(async () => { await Promise.all([app.close(), collector.close()]); });
+
+interface Outcome { received: number; unique: number; dropped: Record<string, number> }
+
+async function outcome(trial: string, n: number): Promise<Outcome> {
+  const count = () => {
+    const spans = collector.query.spans({ service: 'loss' }).filter((s) => s.attributes['trial.id'] === trial);
+    const dropped: Record<string, number> = {};
+    for (const m of collector.query.metrics({ name: 'plume.exporter.dropped', service: 'loss' })) {
+      if (m.attributes.signal !== 'traces') continue;
+      const r = String(m.attributes.reason);
+      dropped[r] = (dropped[r] ?? 0) + Number(m.value);
+    }
+    return { received: spans.length, unique: new Set(spans.map((s) => s.attributes['span.index'])).size, dropped };
+  };
+  const settledTotal = (o: Outcome) => o.unique + Object.values(o.dropped).reduce((a, b) => a + b, 0);
+  await collector.waitFor(() => settledTotal(count()) >= n, 20_000).catch(() => undefined);
+  return count();
+}
+
+const results: Record<string, { trials: number; recorded: number; received: number; dropped: number; duplicates: number; reasons: Set<string> }> = {};
+function tally(key: string, n: number, o: Outcome) {
+  const r = (results[key] ??= { trials: 0, recorded: 0, received: 0, dropped: 0, duplicates: 0, reasons: new Set() });
+  r.trials++;
+  r.recorded += n;
+  r.received += o.unique;
+  r.duplicates += o.received - o.unique;
+  for (const [reason, k] of Object.entries(o.dropped)) { r.dropped += k; r.reasons.add(reason); }
+}
+
+type Leave = 'navigate' | 'close' | 'hidden';
+for (const leave of ['navigate', 'close', 'hidden'] as Leave[]) {
+  for (const n of SIZES) {
+    for (const hog of [false, true]) {
+      const name = `${leave}, ${n} spans${hog ? ', page holds most of the keepalive quota' : ''}`;
+      test(name, async ({ page, browser }) => {
+        test.skip(leave === 'hidden' && !page.hide, 'this engine cannot hide a page');
+        test.setTimeout(60_000 + TRIALS * 30_000);
+        for (let t = 0; t < TRIALS; t++) {
+          collector.reset();
+          const trial = `${leave}-${n}-${hog}-${t}-${Date.now()}`;
+          await page.goto(`${app.url}/loss?collector=${encodeURIComponent(collector.url)}`);
+          // Recording starts once the page is loaded and the encoder is compiled.
+          await page.waitForFunction(() => (window as any).plume?.encoder === 'wasm' || (window as any).plume?.encoder === 'js');
+          if (hog) await page.evaluate((u: string) => (window as any).hogQuota(u, 60_000), `${app.url}/slow-sink`);
+          await page.evaluate((k: number, id: string) => (window as any).record(k, id), n, trial);
+          const ready = () => page.waitForFunction(() => (window as any).plume?.encoder === 'wasm' || (window as any).plume?.encoder === 'js');
+          if (leave === 'navigate') {
+            await page.goto(`${app.url}/away`);
+            // The next page of the origin sends what was persisted.
+            await page.goto(`${app.url}/loss?collector=${encodeURIComponent(collector.url)}`);
+            // (and is left only once ready, so its own early spans are not counted as dropped here)
+            await ready();
+          } else if (leave === 'close') {
+            await page.close();
+            page = await browser.newPage();
+            await page.goto(`${app.url}/loss?collector=${encodeURIComponent(collector.url)}`);
+            await ready();
+          } else {
+            await page.hide!();
+            await new Promise((r) => setTimeout(r, 300));
+            await page.show!();
+          }
+          const o = await outcome(trial, n);
+          tally(`${browser.engine} | ${name}`, n, o);
+          expect(o.received, 'no span arrives twice').toBe(o.unique);
+          const dropped = Object.values(o.dropped).reduce((a, b) => a + b, 0);
+          expect(o.unique + dropped, `every span arrives or is counted (received ${o.unique}, dropped ${JSON.stringify(o.dropped)})`).toBe(n);
+        }
+      });
+    }
+  }
+}
+
+test.afterAll(() => {
+  const rows = Object.entries(results);
+  if (!rows.length) return;
+  console.log('\nnavigate-away loss (trials per case: %d)', TRIALS);
+  console.log('engine | case | recorded | delivered | dropped (reasons) | duplicates');
+  for (const [key, r] of rows) {
+    console.log(`${key} | ${r.recorded} | ${r.received} (${((100 * r.received) / r.recorded).toFixed(1)}%) | ${r.dropped} (${[...r.reasons].join(', ') || '-'}) | ${r.duplicates}`);
+  }
+});
