@@ -21,4 +21,5 @@ function load<T>(name: string): Promise<T> {
 
 export const loadTwin = (): Promise<Encode> => load<{ encodeRecords: Encode }>('twin').then((m) => m.encodeRecords);
 export const loadConsole = (): Promise<typeof import('../export/console.js')> => load('console');
+export const loadExponentialHistogram = (): Promise<typeof import('../sdk/exponential-histogram.js')> => load('exp-histogram');
 export const loadSelfCheck = (): Promise<typeof import('../transport/self-check.js')> => load('self-check');

@@ -5,4 +5,5 @@ import type { Encode } from '../encode/loader.js';
 
 export const loadTwin = (): Promise<Encode> => import('../encode/twin.js').then((m) => m.encodeRecords);
 export const loadConsole = (): Promise<typeof import('../export/console.js')> => import('../export/console.js');
+export const loadExponentialHistogram = (): Promise<typeof import('../sdk/exponential-histogram.js')> => import('../sdk/exponential-histogram.js');
 export const loadSelfCheck = (): Promise<typeof import('../transport/self-check.js')> => import('../transport/self-check.js');

@@ -131,7 +131,10 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
     context, propagation,
     exporter, config, resource,
     get encoder() { return opts.encoder.kind(); },
-    flush: () => exporter.flush(false),
+    flush: async () => {
+      await Promise.all(meters.map((m) => m.ready()));
+      await exporter.flush(false);
+    },
     flushUnloading: () => { void exporter.flush(true); },
     replay: () => exporter.replay(),
     async shutdown() {

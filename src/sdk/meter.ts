@@ -6,7 +6,8 @@ import { now } from '../lib/clock.js';
 import { guard, warn, warnOnce, W_CALLBACK, W_WRONG_TYPE } from '../lib/diag.js';
 import { cleanAttributes, type Attributes, type Limits } from './attributes.js';
 import { context, type Context } from './context.js';
-import { ExponentialHistogram } from './exponential-histogram.js';
+import type { ExponentialHistogram } from './exponential-histogram.js';
+import { loadExponentialHistogram } from '../lib/chunks.js';
 import type { Scope } from './span.js';
 import { getSpan, TRACE_FLAG_SAMPLED } from './span-context.js';
 import type { Exemplar, ExpHistogramPoint, HistogramPoint, MetricData, NumberPoint } from '../record/metric.js';
@@ -42,11 +43,18 @@ interface Cell {
   time: number;
   hist?: { counts: number[]; sum: number; count: number; min: number; max: number; exemplars: (Exemplar | undefined)[] };
   exp?: ExponentialHistogram;
+  /** Values recorded before the exponential aggregation's code arrived (it is loaded on demand). */
+  early?: number[];
   exemplar?: Exemplar;
   lastObserved?: number;
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/;
+const MAX_EARLY = 10_000;
+
+let Exp: (new () => ExponentialHistogram) | undefined;
+let expLoading: Promise<unknown> | undefined;
+const loadExp = () => (expLoading ??= loadExponentialHistogram().then((m) => { Exp = m.ExponentialHistogram; }, () => {}));
 
 /** Stable key of an attribute set: same attributes in any order, same cell. */
 function keyOf(attrs: Attributes): string {
@@ -84,7 +92,8 @@ export class MetricStorage {
     this.isInt = options.valueType === 0 || options.valueType === 'int';
     const b = options.advice?.explicitBucketBoundaries;
     this.boundaries = Array.isArray(b) && b.every((x, k) => typeof x === 'number' && (k === 0 || x > b[k - 1])) ? b.slice() : DEFAULT_BOUNDARIES;
-    this.exponential = (options.aggregation ?? core.histogramAggregation) === 'exponential';
+    this.exponential = kind === 'histogram' && (options.aggregation ?? core.histogramAggregation) === 'exponential';
+    if (this.exponential) void loadExp();
   }
 
   private cell(attributes: unknown): Cell {
@@ -95,7 +104,7 @@ export class MetricStorage {
       const t = now();
       c = { attributes: values, start: t, value: 0, time: t };
       if (this.kind === 'histogram') {
-        if (this.exponential) c.exp = new ExponentialHistogram();
+        if (this.exponential) { if (Exp) c.exp = new Exp(); else c.early = []; }
         else c.hist = { counts: new Array(this.boundaries.length + 1).fill(0), sum: 0, count: 0, min: Infinity, max: -Infinity, exemplars: [] };
       }
       this.cells.set(key, c);
@@ -117,6 +126,7 @@ export class MetricStorage {
     c.time = now();
     const ex = exemplarFor(value, this.isInt, ctx);
     if (this.kind === 'gauge') c.value = value;
+    else if (c.early) { if (c.early.length < MAX_EARLY) c.early.push(value); }
     else if (c.exp) c.exp.record(value);
     else if (c.hist) {
       const h = c.hist;
@@ -173,6 +183,13 @@ export class MetricStorage {
     const points: (NumberPoint | HistogramPoint | ExpHistogramPoint)[] = [];
     let dataKind = DATA_SUM;
     for (const c of this.cells.values()) {
+      if (c.early) {
+        // Until the aggregation's code is here the values wait (not reported yet, not lost).
+        if (!Exp) continue;
+        c.exp = new Exp();
+        for (const v of c.early) c.exp.record(v);
+        c.early = undefined;
+      }
       const base = { attributes: c.attributes, start: c.start, time: c.time };
       if (c.hist) {
         dataKind = DATA_HISTOGRAM;
@@ -193,9 +210,11 @@ export class MetricStorage {
     if (delta) {
       // Observable cells keep their last total to diff against; the rest start over.
       for (const [k, c] of this.cells) {
+        if (c.early) continue;
         if (c.lastObserved !== undefined) { c.start = t; c.value = 0; } else this.cells.delete(k);
       }
     }
+    if (!points.length) return undefined;
     const gauge = dataKind === DATA_GAUGE;
     return {
       name: this.name,
@@ -249,6 +268,11 @@ export class Meter {
   createObservableCounter(name: string, options?: InstrumentOptions) { return this.observable(name, 'ocounter', options); }
   createObservableUpDownCounter(name: string, options?: InstrumentOptions) { return this.observable(name, 'oupdown', options); }
   createObservableGauge(name: string, options?: InstrumentOptions) { return this.observable(name, 'ogauge', options); }
+
+  /** Resolves once on-demand aggregation code this meter needs has arrived. */
+  ready(): Promise<unknown> {
+    return this.storages.some((s) => s.exponential) ? loadExp() : Promise.resolve();
+  }
 
   collect(): MetricData[] {
     const out: MetricData[] = [];
