@@ -66,41 +66,25 @@ export interface ResolvedConfig {
   gzip: boolean;
 }
 
-type Check = (v: unknown) => boolean;
-const isString: Check = (v) => typeof v === 'string';
-const isBool: Check = (v) => typeof v === 'boolean';
-const isFn: Check = (v) => typeof v === 'function';
-const isObject: Check = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
-const isMatchers: Check = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string' || x instanceof RegExp);
-const oneOf = (...values: unknown[]): Check => (v) => values.includes(v);
-
-/** [check, description] per top-level key; numbers are checked with ranges separately. */
-const KEYS: Record<string, [Check, string] | 'number' | 'object'> = {
-  endpoint: [isString, 'a URL string'],
-  headers: [(v) => isObject(v) && Object.values(v as object).every(isString), 'an object of string header values'],
-  serviceName: [isString, 'a string'],
-  serviceVersion: [isString, 'a string'],
-  environment: [isString, 'a string'],
-  resource: [isObject, 'an object of attributes'],
-  sampleRate: 'number',
-  propagateTraceHeaderCorsUrls: [isMatchers, 'an array of strings or RegExps'],
-  ignoreUrls: [isMatchers, 'an array of strings or RegExps'],
-  redactQueryParams: [(v) => v === 'all' || (Array.isArray(v) && v.every(isString)), "'all' or an array of parameter names"],
-  instrumentations: 'object',
-  beforeSend: [isFn, 'a function'],
-  transport: [(v) => isFn(v) || v === 'auto' || v === 'beacon' || v === 'fetch', "'auto', 'beacon', 'fetch' or a function"],
-  debug: [isBool, 'a boolean'],
-  limits: 'object',
-  batch: 'object',
-  metrics: 'object',
-  encoder: [oneOf('auto', 'wasm', 'js'), "'auto', 'wasm' or 'js'"],
-  wasm: [(v) => isString(v) || v instanceof URL || v instanceof ArrayBuffer || ArrayBuffer.isView(v) ||
-    (typeof WebAssembly === 'object' && v instanceof WebAssembly.Module), 'a URL, bytes or a WebAssembly.Module'],
-  session: 'object',
-  gzip: [isBool, 'a boolean'],
+// The schema, compactly: for each option its kind, and for numbers [min, max, default].
+// Kinds: s string, b boolean, f function, o object, m URL matchers, n number, or a list of the
+// allowed values; a nested section is an object of its own options.
+type Kind = 's' | 'b' | 'f' | 'o' | 'm' | 'n' | 'h' | 'w' | 't' | 'r' | 'i' | readonly string[];
+type Spec = { [key: string]: Kind | Spec };
+const SCHEMA: Spec = {
+  endpoint: 's', headers: 'h', serviceName: 's', serviceVersion: 's', environment: 's', resource: 'o',
+  sampleRate: 'n', propagateTraceHeaderCorsUrls: 'm', ignoreUrls: 'm', redactQueryParams: 'r',
+  instrumentations: { fetch: 'i', xhr: 'i', navigation: 'b', errors: 'i', webVitals: 'b' },
+  beforeSend: 'f', transport: 't', debug: 'b', gzip: 'b', encoder: ['auto', 'wasm', 'js'], wasm: 'w',
+  limits: { attributeCount: 'n', attributeValueLength: 'n', eventCount: 'n', linkCount: 'n' },
+  batch: {
+    maxQueueSize: 'n', maxExportBatchSize: 'n', scheduledDelayMillis: 'n', exportTimeoutMillis: 'n',
+    maxQueueBytes: 'n', persistMaxChars: 'n',
+  },
+  metrics: { temporality: ['delta', 'cumulative'], exportIntervalMillis: 'n', histogramAggregation: ['explicit', 'exponential'] },
+  session: { inactivityTimeoutMillis: 'n', maxDurationMillis: 'n' },
 };
 
-/** Number ranges: [min, max, default]. */
 const NUMBERS: Record<string, [number, number, number]> = {
   sampleRate: [0, 1, 1],
   'limits.attributeCount': [0, 1024, DEFAULT_LIMITS.attributeCount],
@@ -118,25 +102,19 @@ const NUMBERS: Record<string, [number, number, number]> = {
   'session.maxDurationMillis': [60_000, 7 * 24 * 3_600_000, 4 * 3_600_000],
 };
 
-const NESTED: Record<string, Record<string, [Check, string] | 'number'>> = {
-  limits: { attributeCount: 'number', attributeValueLength: 'number', eventCount: 'number', linkCount: 'number' },
-  batch: {
-    maxQueueSize: 'number', maxExportBatchSize: 'number', scheduledDelayMillis: 'number', exportTimeoutMillis: 'number',
-    maxQueueBytes: 'number', persistMaxChars: 'number',
-  },
-  metrics: {
-    temporality: [oneOf('delta', 'cumulative'), "'delta' or 'cumulative'"],
-    exportIntervalMillis: 'number',
-    histogramAggregation: [oneOf('explicit', 'exponential'), "'explicit' or 'exponential'"],
-  },
-  session: { inactivityTimeoutMillis: 'number', maxDurationMillis: 'number' },
-  instrumentations: {
-    fetch: [(v) => isBool(v) || isObject(v), 'a boolean or an options object'],
-    xhr: [(v) => isBool(v) || isObject(v), 'a boolean or an options object'],
-    navigation: [isBool, 'a boolean'],
-    errors: [(v) => isBool(v) || isObject(v), 'a boolean or an options object'],
-    webVitals: [isBool, 'a boolean'],
-  },
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const CHECKS: Record<string, [(v: unknown) => boolean, string]> = {
+  s: [(v) => typeof v === 'string', 'a string'],
+  b: [(v) => typeof v === 'boolean', 'a boolean'],
+  f: [(v) => typeof v === 'function', 'a function'],
+  o: [isObject, 'an object'],
+  m: [(v) => Array.isArray(v) && v.every((x) => typeof x === 'string' || x instanceof RegExp), 'an array of strings or RegExps'],
+  h: [(v) => isObject(v) && Object.values(v).every((x) => typeof x === 'string'), 'an object of string header values'],
+  r: [(v) => v === 'all' || (Array.isArray(v) && v.every((x) => typeof x === 'string')), "'all' or an array of parameter names"],
+  i: [(v) => typeof v === 'boolean' || isObject(v), 'a boolean or an options object'],
+  t: [(v) => typeof v === 'function' || v === 'auto' || v === 'beacon' || v === 'fetch', "'auto', 'beacon', 'fetch' or a function"],
+  w: [(v) => typeof v === 'string' || v instanceof URL || v instanceof ArrayBuffer || ArrayBuffer.isView(v) ||
+    (typeof WebAssembly === 'object' && v instanceof WebAssembly.Module), 'a URL, bytes or a WebAssembly.Module'],
 };
 
 function number(path: string, v: unknown): number {
@@ -146,50 +124,44 @@ function number(path: string, v: unknown): number {
     warn(W_WRONG_TYPE, `config.${path}: expected a number, got ${typeof v}; using ${def}`);
     return def;
   }
-  if (v < min || v > max) {
-    const c = Math.min(max, Math.max(min, v));
-    warn(W_CLAMPED, `config.${path}: ${v} is outside [${min}, ${max}]; clamped to ${c}`);
-    return c;
-  }
-  return v;
+  const c = Math.min(max, Math.max(min, v));
+  if (c !== v) warn(W_CLAMPED, `config.${path}: ${v} is outside [${min}, ${max}]; clamped to ${c}`);
+  return c;
 }
 
-function section(name: string, v: unknown): Record<string, unknown> {
+/** Validates one level of options against the schema; numbers get their defaults. */
+function validate(input: unknown, spec: Spec, prefix: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const spec = NESTED[name];
-  for (const key of Object.keys((v ?? {}) as object)) {
-    const value = (v as Record<string, unknown>)[key];
-    const rule = spec[key];
-    if (!rule) { warn(W_UNKNOWN_KEY, `config.${name}.${key} is not a Plume option; ignored`); continue; }
-    if (value === undefined) continue;
-    if (rule === 'number') { out[key] = number(`${name}.${key}`, value); continue; }
-    if (!rule[0](value)) { warn(W_WRONG_TYPE, `config.${name}.${key}: expected ${rule[1]}; ignored`); continue; }
-    out[key] = value;
+  if (input !== undefined && !isObject(input)) {
+    warn(W_WRONG_TYPE, `${prefix || 'config'}: expected an object; ${prefix ? 'ignored' : 'using defaults'}`);
+    input = undefined;
   }
-  for (const key of Object.keys(spec)) if (spec[key] === 'number' && out[key] === undefined) out[key] = number(`${name}.${key}`, undefined);
+  const given = (input ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    const path = `${prefix}${key}`;
+    const kind = spec[key];
+    const v = given[key];
+    if (!kind) warn(W_UNKNOWN_KEY, `config.${path} is not a Plume option; ignored`);
+    else if (v === undefined || kind === 'n') continue;
+    else if (Array.isArray(kind)) {
+      if (kind.includes(v as string)) out[key] = v;
+      else warn(W_WRONG_TYPE, `config.${path}: expected ${kind.map((k) => `'${k}'`).join(' or ')}; ignored`);
+    } else if (typeof kind === 'object') {
+      if (isObject(v)) out[key] = validate(v, kind as Spec, `${path}.`);
+      else warn(W_WRONG_TYPE, `config.${path}: expected an object; ignored`);
+    } else if (CHECKS[kind as string][0](v)) out[key] = v;
+    else warn(W_WRONG_TYPE, `config.${path}: expected ${CHECKS[kind as string][1]}; ignored`);
+  }
+  for (const key of Object.keys(spec)) {
+    if (spec[key] === 'n') out[key] = number(`${prefix}${key}`, given[key]);
+    else if (typeof spec[key] === 'object' && !Array.isArray(spec[key]) && !out[key]) out[key] = validate(undefined, spec[key] as Spec, `${prefix}${key}.`);
+  }
   return out;
 }
 
 /** Validates a config object; `baseUrl` resolves a relative endpoint (the page URL in browsers). */
 export function resolveConfig(input: unknown, baseUrl: string | undefined, defaults: Partial<PlumeConfig> = {}): ResolvedConfig {
-  const raw: Record<string, unknown> = {};
-  if (input !== undefined && !isObject(input)) {
-    warn(W_WRONG_TYPE, 'config: expected an object; using defaults');
-  } else if (input) {
-    for (const key of Object.keys(input)) {
-      const value = (input as Record<string, unknown>)[key];
-      const rule = KEYS[key];
-      if (!rule) { warn(W_UNKNOWN_KEY, `config.${key} is not a Plume option; ignored`); continue; }
-      if (value === undefined) continue;
-      if (rule === 'number' || rule === 'object') {
-        if (rule === 'object' && !isObject(value)) { warn(W_WRONG_TYPE, `config.${key}: expected an object; ignored`); continue; }
-        raw[key] = value;
-        continue;
-      }
-      if (!rule[0](value)) { warn(W_WRONG_TYPE, `config.${key}: expected ${rule[1]}; ignored`); continue; }
-      raw[key] = value;
-    }
-  }
+  const raw = validate(input, SCHEMA, '') as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const transport = (raw.transport ?? defaults.transport ?? 'auto') as ResolvedConfig['transport'];
   let endpoint = '';
   const ep = (raw.endpoint ?? defaults.endpoint) as string | undefined;
@@ -203,36 +175,28 @@ export function resolveConfig(input: unknown, baseUrl: string | undefined, defau
   } else if (typeof transport !== 'function') {
     throw new TypeError('plume: config.endpoint is required (the OTLP/HTTP base URL, e.g. "https://collector.example.com:4318"), unless config.transport is a function');
   }
-  const ins = section('instrumentations', raw.instrumentations) as Partial<ResolvedConfig['instrumentations']>;
+  const ins = raw.instrumentations;
   return {
+    ...raw,
     endpoint,
-    headers: (raw.headers as Record<string, string>) ?? {},
-    serviceName: (raw.serviceName as string) ?? defaults.serviceName ?? 'unknown_service',
-    serviceVersion: (raw.serviceVersion as string) ?? '',
-    environment: (raw.environment as string) ?? '',
-    resource: (raw.resource as Record<string, unknown>) ?? {},
-    sampleRate: number('sampleRate', raw.sampleRate),
-    propagateTraceHeaderCorsUrls: (raw.propagateTraceHeaderCorsUrls as UrlMatcher[]) ?? [],
-    ignoreUrls: (raw.ignoreUrls as UrlMatcher[]) ?? [],
-    redactQueryParams: (raw.redactQueryParams as string[] | 'all') ?? [],
+    headers: raw.headers ?? {},
+    serviceName: raw.serviceName ?? defaults.serviceName ?? 'unknown_service',
+    serviceVersion: raw.serviceVersion ?? '',
+    environment: raw.environment ?? '',
+    resource: raw.resource ?? {},
+    propagateTraceHeaderCorsUrls: raw.propagateTraceHeaderCorsUrls ?? [],
+    ignoreUrls: raw.ignoreUrls ?? [],
+    redactQueryParams: raw.redactQueryParams ?? [],
     instrumentations: {
       fetch: ins.fetch ?? true, xhr: ins.xhr ?? true, navigation: ins.navigation ?? true,
       errors: ins.errors ?? true, webVitals: ins.webVitals ?? true,
     },
-    beforeSend: raw.beforeSend as ResolvedConfig['beforeSend'],
     transport,
-    debug: (raw.debug as boolean) ?? false,
-    limits: section('limits', raw.limits) as unknown as Limits,
-    batch: section('batch', raw.batch) as unknown as ResolvedConfig['batch'],
-    metrics: {
-      temporality: 'delta', histogramAggregation: 'explicit',
-      ...(section('metrics', raw.metrics) as Partial<ResolvedConfig['metrics']>),
-    } as ResolvedConfig['metrics'],
-    encoder: (raw.encoder as ResolvedConfig['encoder']) ?? 'auto',
-    wasm: raw.wasm as ResolvedConfig['wasm'],
-    session: section('session', raw.session) as unknown as ResolvedConfig['session'],
-    gzip: (raw.gzip as boolean) ?? false,
-  };
+    debug: raw.debug ?? false,
+    metrics: { temporality: 'delta', histogramAggregation: 'explicit', ...raw.metrics },
+    encoder: raw.encoder ?? 'auto',
+    gzip: raw.gzip ?? false,
+  } as ResolvedConfig;
 }
 
 /** Whether url matches any of the matchers (strings match as substrings, RegExps test). */
