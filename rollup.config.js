@@ -18,9 +18,10 @@ const inlineWasm = () => ({
 // from whichever chunk asks (import.meta.url alone would point at that chunk's folder).
 const wasmUrl = () => ({
   name: 'plume-wasm-url',
-  resolveId: (id) => (id === 'plume:wasm-url' ? '\0plume:wasm-url' : null),
+  // One module per importer, so each entry file holds its own URL (never a shared chunk's).
+  resolveId: (id, importer) => (id === 'plume:wasm-url' ? `\0plume:wasm-url:${importer}` : null),
   load(id) {
-    if (id !== '\0plume:wasm-url') return null;
+    if (!id.startsWith('\0plume:wasm-url:')) return null;
     const ref = this.emitFile({ type: 'asset', fileName: 'plume.wasm', source: readFileSync(new URL('./dist/plume.wasm', import.meta.url)) });
     return `export default import.meta.ROLLUP_FILE_URL_${ref};`;
   },
@@ -49,8 +50,9 @@ const terse = () => terser({ ecma: 2020, module: false, compress: { passes: 2 },
 const esm = {
   // zone.js stays the application's: it is loaded by useZone() only when the page has none.
   external: ['zone.js'],
-  input: { browser: 'src/browser.ts', encoder: 'src/encoder.ts', zone: 'src/zone.ts', edge: 'src/edge/index.ts' },
-  output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+  input: { browser: 'src/browser.ts', custom: 'src/custom.ts', encoder: 'src/encoder.ts', zone: 'src/zone.ts', edge: 'src/edge/index.ts' },
+  // No hoisted bare imports: with sideEffects: false a consumer's bundler drops them anyway.
+  output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', hoistTransitiveImports: false },
   plugins: [inlineWasm(), wasmUrl(), nodeResolve(), ts(true)],
 };
 

@@ -55,8 +55,8 @@ export class Sender {
     for (const p of this.outbox.waiting()) {
       if (this.inflight >= MAX_INFLIGHT) break;
       const keepalive = this.transport.quotaBound && (p.keepaliveRefused ?? 0) < MAX_KEEPALIVE_REFUSALS && p.body.length <= LIVE_SHARE - this.keepaliveBytes;
-      // A request too big for keepalive goes alone.
-      if (!keepalive && this.inflight > 0) break;
+      // A request too big for keepalive goes alone (not for custom transports: no quota there).
+      if (!keepalive && this.inflight > 0 && this.transport.quotaBound) break;
       this.start(p, keepalive);
     }
     this.notify();

@@ -1,0 +1,99 @@
+// What every browser entry shares: start() validates the config, starts the core with the
+// browser's resource and session, installs the instrumentations it is given, flushes on page
+// hide, and compiles the wasm encoder off the critical path (what is recorded before it is
+// ready is kept and encoded by whichever encoder is ready when the batch goes out).
+import { onPageHidden } from './export/lifecycle.js';
+import { createSession } from './instrument/session.js';
+import type { Instrumentation, InstrumentationContext } from './instrument/types.js';
+import { browserResource } from './lib/browser-resource.js';
+import { guard, warn, W_SECOND_INIT } from './lib/diag.js';
+import { resolveConfig, type PlumeConfig } from './sdk/config.js';
+import { context } from './sdk/context.js';
+import { createCore, type Core, type Plume } from './sdk/index.js';
+import { getSpan } from './sdk/span-context.js';
+import type { WasmSource } from './encode/wasm-bridge.js';
+import { encoderLoader } from './encode/loader.js';
+import { loadSelfCheck, loadTwin } from './lib/chunks.js';
+
+let instance: (Plume & { core: Core }) | undefined;
+
+function wasmSource(src: PlumeConfig['wasm'], defaultUrl: string): WasmSource {
+  if (typeof src === 'string') return new URL(src, location.href);
+  return src ?? new URL(defaultUrl);
+}
+
+/**
+ * Starts Plume in this page with these instrumentations (each skipped when its name is set to
+ * false in config.instrumentations). A second call returns the first instance (PLUME_W004).
+ */
+export function start(config: PlumeConfig, instrumentations: Instrumentation[], defaultWasmUrl: string): Plume {
+  if (instance) {
+    warn(W_SECOND_INIT, 'init() was called again: the first instance is returned and the new config ignored');
+    return instance;
+  }
+  const resolved = resolveConfig(config, typeof location === 'object' ? location.href : undefined, { serviceName: 'unknown_service:browser' });
+  const session = createSession({ ...resolved.session, sampleRate: resolved.sampleRate });
+  const core = createCore(resolved, {
+    detectedResource: browserResource(),
+    sampleRoot: () => session.sampled(),
+    startAttributes: () => session.attributes(),
+    encoder: encoderLoader({
+      mode: resolved.encoder,
+      wasm: wasmSource(resolved.wasm, defaultWasmUrl),
+      twin: loadTwin,
+    }),
+  });
+
+  const ictx: InstrumentationContext = {
+    core,
+    config: resolved,
+    parentContext() {
+      const active = context.active();
+      return getSpan(active) ? active : ictx.ambient?.() ?? active;
+    },
+    requestStarted() {},
+    requestEnded() {},
+  };
+  const uninstall: (() => void)[] = [];
+  for (const ins of instrumentations) {
+    if (resolved.instrumentations[ins.name as keyof typeof resolved.instrumentations] === false) continue;
+    const off = guard(() => ins.install(ictx));
+    if (off) uninstall.push(off);
+  }
+  uninstall.push(onPageHidden(() => core.flushUnloading()));
+  const replay = () => guard(() => void core.replay());
+  if (typeof document === 'object') {
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState !== 'visible') return;
+      session.refresh();
+      replay();
+    });
+    // Back from the bfcache: what was persisted on the way out can go now.
+    addEventListener('pageshow', (e) => { if ((e as PageTransitionEvent).persisted) replay(); });
+  }
+  // What an earlier page could not send goes out once this one has loaded.
+  const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 100));
+  if (typeof document !== 'object' || document.readyState === 'complete') idle(replay);
+  else addEventListener('load', () => idle(replay), { once: true });
+
+  // debug: look at the collector once, and say exactly what is wrong with its answers.
+  if (resolved.debug && resolved.endpoint && typeof resolved.transport !== 'function') {
+    idle(() => void loadSelfCheck().then((m) => m.checkCollector(resolved.endpoint)).catch(() => {}));
+  }
+
+  const plume: Plume & { core: Core } = {
+    tracer: core.tracer, meter: core.meter, logger: core.logger,
+    getTracer: core.getTracer, getMeter: core.getMeter, getLogger: core.getLogger,
+    context: core.context, propagation: core.propagation,
+    get encoder() { return core.encoder; },
+    flush: () => core.flush(),
+    async shutdown() {
+      for (const off of uninstall.splice(0)) guard(off);
+      await core.shutdown();
+    },
+    core,
+  };
+  if (ictx.recordError) (plume as unknown as { recordError: typeof ictx.recordError }).recordError = ictx.recordError;
+  instance = plume;
+  return plume;
+}
