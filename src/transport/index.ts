@@ -59,6 +59,11 @@ export function partialRejected(body: Uint8Array): number {
   return 0;
 }
 
+async function compress(body: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([body as BlobPart]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 export function createTransport(config: ResolvedConfig): Transport {
   const url = (signal: Signal) => `${config.endpoint}/v1/${signal}`;
   const custom = typeof config.transport === 'function' ? config.transport : undefined;
@@ -75,10 +80,11 @@ export function createTransport(config: ResolvedConfig): Transport {
   };
   const timeout = (): AbortSignal | undefined =>
     typeof AbortSignal === 'function' && typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(config.batch.exportTimeoutMillis) : undefined;
-  const post = (signal: Signal, body: Uint8Array, keepalive: boolean, live = true) => nativeFetch!(url(signal), {
+  const gzip = config.gzip && typeof CompressionStream === 'function';
+  const post = (signal: Signal, body: Uint8Array, keepalive: boolean, live = true, encoding?: string) => nativeFetch!(url(signal), {
     method: 'POST',
     body: body as BodyInit,
-    headers: { 'content-type': CONTENT_TYPE, ...config.headers },
+    headers: { 'content-type': CONTENT_TYPE, ...(encoding ? { 'content-encoding': encoding } : {}), ...config.headers },
     keepalive,
     credentials: 'omit',
     // A collector that never answers must not hold a request (and its memory) forever.
@@ -101,7 +107,10 @@ export function createTransport(config: ResolvedConfig): Transport {
       if (!nativeFetch) return { ok: false, status: 0, retryable: false };
       let res: Response;
       try {
-        res = await post(signal, body, keepalive);
+        // gzip only while the page lives: compression is asynchronous, and beacons cannot say
+        // Content-Encoding. The keepalive budget counts the uncompressed size, so it still holds.
+        const sent = gzip ? await compress(body) : undefined;
+        res = await post(signal, sent ?? body, keepalive, true, sent ? 'gzip' : undefined);
       } catch {
         return { ok: false, status: 0, retryable: true, networkError: true };
       }

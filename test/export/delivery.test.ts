@@ -112,3 +112,72 @@ describe('delivery', () => {
     w.mockRestore();
   });
 });
+
+describe('delivery: compression and misbehaving collectors', () => {
+  it('gzip: the collector gets Content-Encoding: gzip and decodes the spans', async () => {
+    const c = await startCollector();
+    const core = nodeCore({ endpoint: c.url, serviceName: 'gz', gzip: true });
+    for (let k = 0; k < 50; k++) core.tracer.startSpan('compressed', { attributes: { k } }).end();
+    await core.flush();
+    await c.waitFor((x) => x.query.spans({ service: 'gz' }).length === 50, 5000);
+    const post = c.requests.find((r) => r.path === '/v1/traces' && r.method === 'POST')!;
+    expect(post.headers['content-encoding']).toBe('gzip');
+    await core.shutdown();
+    await c.close();
+  });
+
+  it('a collector that never answers, resets connections or answers garbage costs bounded memory and throws nothing', async () => {
+    const { createServer } = await import('node:http');
+    const w = quiet();
+    const sockets = new Set<import('node:net').Socket>();
+    let n = 0;
+    const bad = createServer((req, res) => {
+      n++;
+      req.resume();
+      if (req.url!.includes('traces')) return; // hangs
+      if (req.url!.includes('logs')) return void req.socket.destroy(); // resets
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from([0xff, 0xff, 0x0a, 0x99])); // garbage
+    });
+    bad.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+    await new Promise<void>((r) => bad.listen(0, '127.0.0.1', r));
+    const port = (bad.address() as import('node:net').AddressInfo).port;
+    const core = nodeCore({ endpoint: `http://127.0.0.1:${port}`, serviceName: 'bad', batch: { exportTimeoutMillis: 300, maxQueueBytes: 1 << 20 } });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    for (let round = 0; round < 20; round++) {
+      for (let k = 0; k < 100; k++) core.tracer.startSpan('s', { attributes: { pad: 'x'.repeat(200) } }).end();
+      core.logger.emit({ body: 'log' });
+      core.meter.createCounter('c').add(1);
+      await core.flush();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+    expect(n).toBeGreaterThan(0);
+    // The outbox stays within its bound; what did not fit was counted.
+    expect(core.exporter.outbox.bytes).toBeLessThanOrEqual(1 << 20);
+    const dropped = [...core.exporter.dropped.values()].reduce((a, b) => a + b, 0);
+    console.log(`misbehaving collector: ${n} requests, outbox ${core.exporter.outbox.bytes} B, dropped ${dropped}`);
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => bad.close(() => r()));
+    w.mockRestore();
+  });
+});
+
+describe('init() from the built package in node (no window)', () => {
+  it('runs with instrumentations off and a custom transport', async () => {
+    const { init } = await import('../../dist/browser.js' as string);
+    const sent: string[] = [];
+    const w = quiet();
+    const plume = init({
+      serviceName: 'node-init', transport: (_b: Uint8Array, signal: string) => { sent.push(signal); },
+      instrumentations: { fetch: false, xhr: false, navigation: false, errors: false, webVitals: false },
+    });
+    plume.tracer.startSpan('in-node').end();
+    await plume.flush();
+    expect(sent).toContain('traces');
+    await plume.shutdown();
+    w.mockRestore();
+  });
+});
