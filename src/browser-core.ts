@@ -77,8 +77,9 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[], 
   else addEventListener('load', () => idle(replay), { once: true });
 
   // debug: look at the collector once, and say exactly what is wrong with its answers.
+  let collectorCheck: Promise<unknown> | undefined;
   if (resolved.debug && resolved.endpoint && typeof resolved.transport !== 'function') {
-    idle(() => void loadSelfCheck().then((m) => m.checkCollector(resolved.endpoint)).catch(() => {}));
+    collectorCheck = new Promise((resolve) => idle(() => resolve(loadSelfCheck().then((m) => m.checkCollector(resolved.endpoint)).catch(() => undefined))));
   }
 
   const plume: Plume & { core: Core } = {
@@ -94,6 +95,8 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[], 
     core,
   };
   if (ictx.recordError) (plume as unknown as { recordError: typeof ictx.recordError }).recordError = ictx.recordError;
+  // debug only: the collector check's result ({ ok, problems }), for tests and curious pages.
+  if (collectorCheck) (plume as unknown as { collectorCheck: Promise<unknown> }).collectorCheck = collectorCheck;
   instance = plume;
   return plume;
 }

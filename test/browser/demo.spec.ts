@@ -43,19 +43,30 @@ async function demoOnce(dir: string): Promise<DemoRun> {
   }
   rmSync(dir, { recursive: true, force: true });
   const t0 = Date.now();
-  // Ports 0: a demo the developer has running on 4318/8080 is left alone. --no-build: npm test
-  // has just built dist/, and rebuilding it here would pull it from under the other suites.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/run.ts', '--once', '--no-build', '--data', dir, '--collector-port', '0', '--site-port', '0'], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
-  const timer = setTimeout(() => child.kill('SIGKILL'), DEMO_TIMEOUT_MS - 10_000);
-  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-  clearTimeout(timer);
-  const summaryFile = join(dir, 'summary.json');
-  const out: DemoRun = { code, output, ms: Date.now() - t0, summary: existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8')) : undefined };
+  let out: DemoRun;
+  try {
+    // Ports 0: a demo the developer has running on 4318/8080 is left alone. --no-build: npm
+    // test has just built dist/, and rebuilding it here would pull it from under other suites.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/run.ts', '--once', '--no-build', '--data', dir, '--collector-port', '0', '--site-port', '0'], {
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    // demo/run.ts bounds its own waits; this is the last resort (SIGTERM: it ends its children).
+    const timer = setTimeout(() => { child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 5000).unref(); }, DEMO_TIMEOUT_MS - 15_000);
+    const code = await new Promise<number | null>((r) => {
+      child.once('exit', (c) => r(c));
+      child.once('error', (e) => { output += `\ncannot start: ${e.message}`; r(-1); });
+    });
+    clearTimeout(timer);
+    const summaryFile = join(dir, 'summary.json');
+    out = { code, output, ms: Date.now() - t0, summary: existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8')) : undefined };
+  } catch (err) {
+    out = { code: -1, output: String((err as Error)?.stack ?? err), ms: Date.now() - t0 };
+  }
+  // Written whatever happened: the other projects are waiting for it.
+  mkdirSync(dir, { recursive: true });
   writeFileSync(result, JSON.stringify(out));
   return out;
 }
@@ -84,6 +95,15 @@ async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void>
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
+/** waitForFunction with an argument (the driver's takes none): polls evaluate(fn, arg). */
+async function waitWith<A>(page: Page, fn: (arg: A) => unknown, arg: A, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(fn, arg).catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${String(fn)} (${JSON.stringify(arg)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 interface Row { spanId: string; parent: string; depth: number; service: string; kind: string; name: string; index: number; indent: number }
 
 test('the viewer shows the browser → worker → upstream trace, nested in its waterfall', async ({ page }, testInfo) => {
@@ -108,7 +128,7 @@ test('the viewer shows the browser → worker → upstream trace, nested in its 
   for (const traceId of candidates.slice(0, 10)) {
     // Open it as a user does: a click on its row.
     await page.evaluate((id: string) => (document.querySelector(`[data-testid=trace-row][data-trace-id="${id}"]`) as HTMLElement).click(), traceId);
-    await page.waitForFunction((id: string) => document.querySelector('[data-testid=trace-id]')?.textContent?.includes(id)
+    await waitWith(page, (id: string) => !!document.querySelector('[data-testid=trace-id]')?.textContent?.includes(id)
       && document.querySelectorAll('[data-testid=waterfall-span]').length > 0, traceId);
     const rows: Row[] = await page.evaluate(() => [...document.querySelectorAll('[data-testid=waterfall-span]')].map((el, index) => {
       const label = el.querySelector('.wf-label') as HTMLElement;
@@ -144,10 +164,11 @@ test('the viewer shows the browser → worker → upstream trace, nested in its 
   expect(chain![1].name).toMatch(/^(GET|POST) \/api\//);
   expect(chain![3].name).toMatch(/^(GET|POST) \/(products|cart|checkout)$/);
 
+  await shot(page, testInfo, 'waterfall');
   // The upstream span's details, as a user would look at them.
   await page.evaluate((id: string) => (document.querySelector(`[data-testid=waterfall-span][data-span-id="${id}"]`) as HTMLElement).click(), chain![3].spanId);
-  await page.waitForFunction((id: string) => document.querySelector('[data-testid=span-detail]')?.getAttribute('data-span-id') === id, chain![3].spanId);
-  await shot(page, testInfo, 'waterfall');
+  await waitWith(page, (id: string) => document.querySelector('[data-testid=span-detail]')?.getAttribute('data-span-id') === id, chain![3].spanId);
+  await shot(page, testInfo, 'span-detail');
   expect(await page.consoleErrors()).toEqual([]);
 });
 
