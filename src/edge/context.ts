@@ -5,7 +5,7 @@
 // isolate, anything that runs outside an explicit with() belongs to it. With two or more in
 // flight that guess could pick the wrong request, so it is not made: spans started then are
 // roots unless their context is passed explicitly (requestContext(request)).
-import { ROOT_CONTEXT, type Context, type ContextManager } from '../sdk/context.js';
+import { ROOT_CONTEXT, StackContextManager, type Context, type ContextManager } from '../sdk/context.js';
 
 interface AsyncLocalStorageLike<T> {
   getStore(): T | undefined;
@@ -62,18 +62,7 @@ export class AsyncLocalStorageContextManager implements ContextManager {
  * Without AsyncLocalStorage: with() holds for its synchronous extent (as in browsers), and
  * outside any with() the only request in flight, if there is exactly one, is the context.
  */
-export class RequestContextManager implements ContextManager {
-  private current: Context | undefined;
-  constructor(private readonly ambient: () => Context | undefined) {}
-  active(): Context { return this.current ?? this.ambient() ?? ROOT_CONTEXT; }
-  with<A extends unknown[], R>(ctx: Context, fn: (...args: A) => R, thisArg?: unknown, ...args: A): R {
-    const prev = this.current;
-    this.current = ctx;
-    try {
-      return fn.apply(thisArg, args);
-    } finally {
-      this.current = prev;
-    }
-  }
-  bind<T>(ctx: Context, target: T): T { return bindWith(this, ctx, target); }
+export class RequestContextManager extends StackContextManager {
+  constructor(private readonly ambient: () => Context | undefined) { super(); }
+  override active(): Context { return this.current ?? this.ambient() ?? ROOT_CONTEXT; }
 }

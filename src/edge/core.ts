@@ -10,6 +10,7 @@ import { encoderLoader } from '../encode/loader.js';
 import { encodeRecords } from '../encode/twin.js';
 import { wasmCompileRefusal, type WasmSource } from '../encode/wasm-bridge.js';
 import { errorTypeOf, httpClient, type ClientRequest } from '../instrument/http-client.js';
+import { tracedFetch } from '../instrument/fetch.js';
 import type { InstrumentationContext } from '../instrument/types.js';
 import { now } from '../lib/clock.js';
 import { guard, warnOnce, W_UNSUPPORTED, W_WASM_FALLBACK } from '../lib/diag.js';
@@ -134,24 +135,6 @@ export function setRoute(request: Request, route: string): void {
 
 // ---- fetch
 
-/** A copy of init with our headers added; undefined when that cannot be done safely. */
-function withHeaders(input: unknown, init: unknown, add: Record<string, string>): RequestInit | undefined {
-  if (init !== undefined && (init === null || typeof init !== 'object')) return undefined;
-  const proto = init === undefined ? null : Object.getPrototypeOf(init);
-  // An init that is not a plain object (a Request, a class instance) may carry getters a
-  // spread would lose: leave such calls alone.
-  if (proto !== null && proto !== Object.prototype) return undefined;
-  const given = init as RequestInit | undefined;
-  const source = given?.headers !== undefined ? given.headers : typeof Request === 'function' && input instanceof Request ? input.headers : undefined;
-  const headers = new Headers(source as HeadersInit | undefined);
-  let changed = false;
-  for (const k in add) {
-    // The caller's own trace headers win.
-    if (!headers.has(k)) { headers.set(k, add[k]); changed = true; }
-  }
-  return changed ? { ...given, headers } : undefined;
-}
-
 function track(state: RequestState, p: Promise<unknown>): void {
   const settled = p.then(() => undefined, () => undefined);
   state.pending.add(settled);
@@ -170,42 +153,14 @@ function patchFetch(): void {
   const original = g.fetch;
   if (typeof original !== 'function') return;
   baseFetch = original;
-  const wrapped = function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    let req: ClientRequest | undefined;
-    let state: RequestState | undefined;
-    let args: [RequestInfo | URL, RequestInit?] | IArguments = arguments;
-    // fetch() with no argument rejects in the original; it must get exactly that call.
-    if (arguments.length) guard(() => {
-      state = context.active().getValue(REQUEST_KEY) as RequestState | undefined;
-      const client = (state?.inst ?? lastInstance)?.client;
-      if (!client) return;
-      const method = init && typeof init === 'object' && init.method !== undefined ? init.method
-        : typeof Request === 'function' && input instanceof Request ? input.method : 'GET';
-      req = client(method, input);
-      if (req?.headers) {
-        const next = withHeaders(input, init, req.headers);
-        if (next) args = [input, next];
-      }
-    });
-    if (!req) return original.apply(this, arguments as unknown as [RequestInfo | URL, RequestInit?]);
-    const r = req;
-    let p: Promise<Response>;
-    try {
-      p = original.apply(this, args as unknown as [RequestInfo | URL, RequestInit?]);
-    } catch (e) {
-      guard(() => r.end(0, errorTypeOf(e)));
-      throw e;
-    }
-    // A side chain that handles both outcomes: the caller's promise is the original one.
-    const watched = Promise.resolve(p).then(
-      (res) => guard(() => r.end(res.status, undefined, res.headers.get('server-timing'))),
-      (e) => guard(() => r.end(0, errorTypeOf(e))),
-    );
+  const wrapped = tracedFetch(original, () => {
+    const state = context.active().getValue(REQUEST_KEY) as RequestState | undefined;
+    const start = (state?.inst ?? lastInstance)?.client;
+    if (!start) return undefined;
     // Its CLIENT span should leave with the request's export, even if nobody awaits it.
-    if (state && !state.done) track(state, watched);
-    return p;
-  };
-  g.fetch = wrapped as typeof fetch;
+    return { start, watch: (settled: Promise<unknown>) => { if (state && !state.done) track(state, settled); } };
+  });
+  g.fetch = wrapped;
 }
 
 // ---- resource, encoder

@@ -32,8 +32,8 @@ export interface ContextManager {
 
 /** Zone-free: the active context is whatever the innermost with() set, for its synchronous extent. */
 export class StackContextManager implements ContextManager {
-  private current = ROOT_CONTEXT;
-  active(): Context { return this.current; }
+  protected current: Context | undefined;
+  active(): Context { return this.current ?? ROOT_CONTEXT; }
   with<A extends unknown[], R>(ctx: Context, fn: (...args: A) => R, thisArg?: unknown, ...args: A): R {
     const prev = this.current;
     this.current = ctx;
