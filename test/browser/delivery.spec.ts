@@ -53,12 +53,19 @@ function tally(key: string, n: number, o: Outcome) {
 }
 
 type Leave = 'navigate' | 'close' | 'hidden';
-for (const leave of ['navigate', 'close', 'hidden'] as Leave[]) {
+type Net = 'local' | 'hog' | '4g';
+const CASES: [Leave, Net][] = [
+  ...(['navigate', 'close', 'hidden'] as Leave[]).flatMap((l) => (['local', 'hog'] as Net[]).map((n): [Leave, Net] => [l, n])),
+  ['navigate', '4g'],
+];
+for (const [leave, net] of CASES) {
   for (const n of SIZES) {
-    for (const hog of [false, true]) {
-      const name = `${leave}, ${n} spans${hog ? ', page holds most of the keepalive quota' : ''}`;
+    const hog = net === 'hog';
+    {
+      const name = `${leave}, ${n} spans${hog ? ', page holds most of the keepalive quota' : net === '4g' ? ', emulated 4G (100 ms RTT, 1.5 Mbit/s up)' : ''}`;
       test(name, async ({ page, browser }) => {
         test.skip(leave === 'hidden' && !page.hide, 'this engine cannot hide a page');
+        test.skip(net === '4g' && !page.cdp, 'network emulation needs the DevTools protocol (chromium)');
         test.setTimeout(60_000 + TRIALS * 30_000);
         const fixturePage = page;
         try {
@@ -69,6 +76,10 @@ for (const leave of ['navigate', 'close', 'hidden'] as Leave[]) {
           // Recording starts once the page is loaded and the encoder is compiled.
           await page.waitForFunction(() => (window as any).plume?.encoder === 'wasm' || (window as any).plume?.encoder === 'js');
           if (hog) await page.evaluate((u: string) => (window as any).hogQuota(u, 60_000), `${app.url}/slow-sink`);
+          if (net === '4g') {
+            await page.cdp!('Network.enable');
+            await page.cdp!('Network.emulateNetworkConditions', { offline: false, latency: 100, downloadThroughput: (9e6 / 8), uploadThroughput: (1.5e6 / 8) });
+          }
           await page.evaluate((k: number, id: string) => (window as any).record(k, id), n, trial);
           const ready = () => page.waitForFunction(() => (window as any).plume?.encoder === 'wasm' || (window as any).plume?.encoder === 'js');
           if (leave === 'navigate') {
