@@ -22,13 +22,14 @@ const EMPTY_MODULE = /* @__PURE__ */ new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 
 
 /**
  * Why this runtime cannot compile WebAssembly from bytes, or '' when it can.
- * A CSP without 'wasm-unsafe-eval' and workerd both make the synchronous constructor throw;
- * WebAssembly.validate() answers true even then, so it cannot be the test.
+ * A CSP without 'wasm-unsafe-eval' and workerd both make the synchronous constructor throw
+ * (WebKit throws only when instantiating, hence both steps); WebAssembly.validate() answers
+ * true even then, so it cannot be the test.
  */
 export function wasmCompileRefusal(): string {
   if (typeof WebAssembly !== 'object') return 'WebAssembly is not available';
   try {
-    new WebAssembly.Module(EMPTY_MODULE);
+    new WebAssembly.Instance(new WebAssembly.Module(EMPTY_MODULE), {});
     return '';
   } catch (e) {
     return `WebAssembly compilation refused (${(e as Error).message || e})`;
