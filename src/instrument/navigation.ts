@@ -146,6 +146,13 @@ export const navigationInstrumentation = (): Instrumentation => ({
       on(window, 'hashchange', () => routeChanged('traverse'));
     }
 
+    // A route change still open when the page goes away ends now, so that it leaves with the
+    // last batch (window, capturing: before the flush that listens on document).
+    const hidden = () => { if (document.visibilityState === 'hidden') endRoute(); };
+    addEventListener('visibilitychange', hidden, true);
+    addEventListener('pagehide', endRoute, true);
+    off.push(() => { removeEventListener('visibilitychange', hidden, true); removeEventListener('pagehide', endRoute, true); });
+
     // Back/forward cache: the page comes back without loading; say so.
     on(window, 'pageshow', (e) => {
       if (!(e as PageTransitionEvent).persisted) return;

@@ -93,17 +93,28 @@ export function encodeChunks(
   } else {
     classes.set(batch.items.reduce((m, it) => Math.min(m, it.priority), PRIORITY_NORMAL), batch.items);
   }
-  const run = (items: Item[], priority: number, first?: Uint8Array): void => {
-    const body = first ?? encode(batch.rec, batch.finish(resource, items));
+  const run = (items: Item[], priority: number): void => {
+    const body = encode(batch.rec, batch.finish(resource, items));
     if (body.length <= limit || items.length === 1) {
       out.push({ body, items: items.length, priority });
       return;
     }
     // Envelope bytes repeat per chunk, so aim a little under the limit.
-    const parts = Math.min(items.length, Math.max(2, Math.ceil((body.length * 1.1) / limit)));
+    split(items, priority, body.length / items.length);
+  };
+  const split = (items: Item[], priority: number, perItem: number): void => {
+    const parts = Math.min(items.length, Math.max(2, Math.ceil((items.length * perItem * 1.1) / limit)));
     const size = Math.ceil(items.length / parts);
     for (let k = 0; k < items.length; k += size) run(items.slice(k, k + size), priority);
   };
-  for (const p of [...classes.keys()].sort((a, b) => a - b)) run(classes.get(p)!, p);
+  for (const p of [...classes.keys()].sort((a, b) => a - b)) {
+    const items = classes.get(p)!;
+    // A large class is measured on a sample first, so it is not encoded whole just to learn its size.
+    if (items.length > 128) {
+      const sample = encode(batch.rec, batch.finish(resource, items.slice(0, 64))).length / 64;
+      if (sample * items.length > limit * 2) { split(items, p, sample); continue; }
+    }
+    run(items, p);
+  }
   return out;
 }
