@@ -14,17 +14,13 @@ const inlineWasm = () => ({
   },
 });
 
-// `import wasmUrl from 'plume:wasm-url'` is the URL of plume.wasm beside the bundle, right
-// from whichever chunk asks (import.meta.url alone would point at that chunk's folder).
-const wasmUrl = () => ({
-  name: 'plume-wasm-url',
-  // One module per importer, so each entry file holds its own URL (never a shared chunk's).
-  resolveId: (id, importer) => (id === 'plume:wasm-url' ? `\0plume:wasm-url:${importer}` : null),
-  load(id) {
-    if (!id.startsWith('\0plume:wasm-url:')) return null;
-    const ref = this.emitFile({ type: 'asset', fileName: 'plume.wasm', source: readFileSync(new URL('./dist/plume.wasm', import.meta.url)) });
-    return `export default import.meta.ROLLUP_FILE_URL_${ref};`;
-  },
+// `import b64 from 'plume:wasm-base64'`: the encoder's wasm inlined (no request to make, no
+// asset for a bundler to copy; compiled synchronously the first time a batch is encoded).
+const wasmBase64 = () => ({
+  name: 'plume-wasm-base64',
+  resolveId: (id) => (id === 'plume:wasm-base64' ? '\0plume:wasm-base64' : null),
+  load: (id) => (id === '\0plume:wasm-base64'
+    ? `export default ${JSON.stringify(readFileSync(new URL('./dist/plume.wasm', import.meta.url)).toString('base64'))};` : null),
 });
 
 // The script-tag build cannot import chunks: it loads plume.<name>.js files instead.
@@ -53,14 +49,14 @@ const esm = {
   input: { browser: 'src/browser.ts', custom: 'src/custom.ts', encoder: 'src/encoder.ts', zone: 'src/zone.ts', edge: 'src/edge/index.ts' },
   // No hoisted bare imports: with sideEffects: false a consumer's bundler drops them anyway.
   output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', hoistTransitiveImports: false },
-  plugins: [inlineWasm(), wasmUrl(), nodeResolve(), ts(true)],
+  plugins: [inlineWasm(), wasmBase64(), nodeResolve(), ts(true)],
 };
 
 // The script tag: plume.iife.js, and the files it loads on demand.
 const iife = (input, file, name) => ({
   input,
   output: { file: `dist/${file}`, format: 'iife', name, inlineDynamicImports: true },
-  plugins: [iifeChunks(), wasmUrl(), nodeResolve(), ts(false), terse()],
+  plugins: [iifeChunks(), wasmBase64(), nodeResolve(), ts(false), terse()],
 });
 
 // The snippet is hand-written ES5; terser only shrinks it.

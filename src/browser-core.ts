@@ -12,21 +12,23 @@ import { context } from './sdk/context.js';
 import { createCore, type Core, type Plume } from './sdk/index.js';
 import { getSpan } from './sdk/span-context.js';
 import type { WasmSource } from './encode/wasm-bridge.js';
+import wasmBase64 from 'plume:wasm-base64';
 import { encoderLoader } from './encode/loader.js';
 import { loadSelfCheck, loadTwin } from './lib/chunks.js';
 
 let instance: (Plume & { core: Core }) | undefined;
 
-function wasmSource(src: PlumeConfig['wasm'], defaultUrl: string): WasmSource {
+/** config.wasm (a URL to fetch, bytes or a Module), else the module inlined in the bundle. */
+function wasmSource(src: PlumeConfig['wasm']): WasmSource | (() => BufferSource) {
   if (typeof src === 'string') return new URL(src, location.href);
-  return src ?? new URL(defaultUrl);
+  return src ?? (() => Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0)));
 }
 
 /**
  * Starts Plume in this page with these instrumentations (each skipped when its name is set to
  * false in config.instrumentations). A second call returns the first instance (PLUME_W004).
  */
-export function start(config: PlumeConfig, instrumentations: Instrumentation[], defaultWasmUrl: string): Plume {
+export function start(config: PlumeConfig, instrumentations: Instrumentation[]): Plume {
   if (instance) {
     warn(W_SECOND_INIT, 'init() was called again: the first instance is returned and the new config ignored');
     return instance;
@@ -39,7 +41,9 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[], 
     startAttributes: () => session.attributes(),
     encoder: encoderLoader({
       mode: resolved.encoder,
-      wasm: wasmSource(resolved.wasm, defaultWasmUrl),
+      wasm: wasmSource(resolved.wasm),
+      // Nothing wasm happens during page start-up: warm() after load, or the first encode.
+      lazy: true,
       twin: loadTwin,
     }),
   });
@@ -73,8 +77,9 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[], 
   }
   // What an earlier page could not send goes out once this one has loaded.
   const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 100));
-  if (typeof document !== 'object' || document.readyState === 'complete') idle(replay);
-  else addEventListener('load', () => idle(replay), { once: true });
+  const afterLoad = () => { replay(); core.warmEncoder(); };
+  if (typeof document !== 'object' || document.readyState === 'complete') idle(afterLoad);
+  else addEventListener('load', () => idle(afterLoad), { once: true });
 
   // debug: look at the collector once, and say exactly what is wrong with its answers.
   let collectorCheck: Promise<unknown> | undefined;

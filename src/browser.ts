@@ -1,9 +1,6 @@
 // plume: the browser SDK with every instrumentation (fetch, XHR, navigation, errors, Web
 // Vitals). For a smaller bundle, plume/custom takes only the instrumentations you import.
 import { start } from './browser-core.js';
-// plume.wasm beside this entry file (resolved at build time, rollup.config.js): after a
-// bundler that does not copy assets, beside the bundle.
-import wasmUrl from 'plume:wasm-url';
 import { errorsInstrumentation } from './instrument/errors.js';
 import { fetchInstrumentation } from './instrument/fetch.js';
 import { navigationInstrumentation } from './instrument/navigation.js';
@@ -24,5 +21,5 @@ export { getActiveSpan, getSpan, setSpan } from './sdk/span-context.js';
 export function init(config: PlumeConfig): Plume {
   return start(config, [
     fetchInstrumentation(), xhrInstrumentation(), navigationInstrumentation(), errorsInstrumentation(), webVitalsInstrumentation(),
-  ], wasmUrl);
+  ]);
 }

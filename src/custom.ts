@@ -1,9 +1,6 @@
 // plume/custom: Plume with only the instrumentations you pass, so a bundler leaves the others
 // out. init(config, [fetchInstrumentation(), errorsInstrumentation()]).
 import { start } from './browser-core.js';
-// plume.wasm beside this entry file (resolved at build time, rollup.config.js): after a
-// bundler that does not copy assets, beside the bundle.
-import wasmUrl from 'plume:wasm-url';
 import type { Instrumentation } from './instrument/types.js';
 import type { PlumeConfig } from './sdk/config.js';
 import type { Plume } from './sdk/index.js';
@@ -23,5 +20,5 @@ export { propagation } from './sdk/propagation.js';
 export { getActiveSpan, getSpan, setSpan } from './sdk/span-context.js';
 
 export function init(config: PlumeConfig, instrumentations: Instrumentation[]): Plume {
-  return start(config, Array.isArray(instrumentations) ? instrumentations : [], wasmUrl);
+  return start(config, Array.isArray(instrumentations) ? instrumentations : []);
 }

@@ -9,6 +9,8 @@ import { wasmCompileRefusal, wasmEncoderSync, type WasmSource } from './wasm-bri
 export type Encode = (signal: number, rec: Records, root: number) => Uint8Array;
 
 export interface EncoderLoader {
+  /** Start getting the wasm ready now (probe, fetch or compile off the main thread). */
+  warm(): void;
   /** The encoder if one can be had synchronously now (compiling fetched wasm bytes if needed). */
   current(): Encode | undefined;
   /** Resolves with an encoder once one is available. */
@@ -18,7 +20,10 @@ export interface EncoderLoader {
 
 export interface LoaderOptions {
   mode: 'auto' | 'wasm' | 'js';
-  wasm?: WasmSource;
+  /** The module; a function is called for bytes only when they are first needed. */
+  wasm?: WasmSource | (() => BufferSource);
+  /** Do nothing until warm() or the first encode (browsers: keeps page start-up free of wasm work). */
+  lazy?: boolean;
   /** The twin, statically (edge, node) or as a lazily imported chunk (browsers). */
   twin: () => Encode | Promise<Encode>;
 }
@@ -61,33 +66,48 @@ export function encoderLoader(opts: LoaderOptions): EncoderLoader {
     return !!encode;
   };
 
-  const isModule = typeof WebAssembly === 'object' && opts.wasm instanceof WebAssembly.Module;
-  const refusal = opts.mode === 'js' || isModule ? '' : wasmCompileRefusal();
-  if (opts.mode === 'js' || !opts.wasm) void useTwin(opts.mode === 'js' ? '' : 'no wasm module was given');
-  else if (refusal) void useTwin(refusal);
-  else if (opts.wasm instanceof URL) {
-    const url = opts.wasm;
-    fetch(url, { priority: 'low' } as RequestInit)
-      .then((res) => {
-        if (!res.ok) throw new Error(`HTTP ${res.status} for ${url.href}`);
-        return res.arrayBuffer();
-      })
-      .then((b) => {
-        bytes = b;
-        // Compiled off the main thread; current() compiles synchronously if asked before that.
-        return WebAssembly.compile(b).then((mod) => { if (!encode) bytes = mod; compile(); });
-      })
-      .catch((e) => void useTwin(`the wasm encoder could not be fetched (${(e as Error)?.message ?? e})`));
-  } else {
-    bytes = opts.wasm;
-  }
+  let begun = false;
+  const begin = (): void => {
+    if (begun) return;
+    begun = true;
+    const src = typeof opts.wasm === 'function' ? opts.wasm() : opts.wasm;
+    const isModule = typeof WebAssembly === 'object' && src instanceof WebAssembly.Module;
+    // The probe (the first wasm use of a page costs a few milliseconds) runs here, not at load.
+    const refusal = opts.mode === 'js' || isModule ? '' : wasmCompileRefusal();
+    if (opts.mode === 'js' || !src) void useTwin(opts.mode === 'js' ? '' : 'no wasm module was given');
+    else if (refusal) void useTwin(refusal);
+    else if (src instanceof URL) {
+      fetch(src, { priority: 'low' } as RequestInit)
+        .then((res) => {
+          if (!res.ok) throw new Error(`HTTP ${res.status} for ${src.href}`);
+          return res.arrayBuffer();
+        })
+        .then((b) => {
+          bytes = b;
+          // Compiled off the main thread; current() compiles synchronously if asked before that.
+          return WebAssembly.compile(b).then((mod) => { if (!encode) bytes = mod; compile(); });
+        })
+        .catch((e) => void useTwin(`the wasm encoder could not be fetched (${(e as Error)?.message ?? e})`));
+    } else {
+      bytes = src;
+    }
+  };
+  if (!opts.lazy || opts.mode === 'js') begin();
 
   return {
+    warm() {
+      begin();
+      if (encode || !bytes || bytes instanceof WebAssembly.Module) return;
+      const b = bytes;
+      WebAssembly.compile(b).then((mod) => { if (!encode && bytes === b) bytes = mod; }, () => {});
+    },
     current() {
+      begin();
       if (!encode) compile();
       return encode;
     },
     ready() {
+      begin();
       if (!encode) compile();
       return ready;
     },

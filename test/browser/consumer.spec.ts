@@ -2,7 +2,7 @@
 // esbuild and by rollup, run in the browser; and plume/custom with one instrumentation leaves
 // the others out of the bundle.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -50,8 +50,6 @@ test.beforeAll(async () => {
   }
   const r = await rollup({ input: join(dir, 'rollup.js'), plugins: [nodeResolve()] });
   await r.write({ dir: join(out, 'rollup'), format: 'es' });
-  // Bundlers without asset handling for new URL(..., import.meta.url) need plume.wasm beside the bundle.
-  for (const name of ['esbuild', 'lean', 'rollup']) copyFileSync(join(pkg, 'dist', 'plume.wasm'), join(out, name, 'plume.wasm'));
   const files: Record<string, Buffer> = {};
   for (const name of ['esbuild', 'lean', 'rollup']) {
     for (const f of readdirSync(join(out, name), { recursive: true }) as string[]) {
