@@ -25,10 +25,21 @@ if (!reports.length) {
 const features = [...new Set(reports.flatMap((r) => Object.keys(r.features)))];
 const cell = (v) => (v === true ? 'yes' : v === false ? 'no' : v === undefined ? '?' : String(v));
 const esc = (s) => String(s).replace(/\|/g, '\\|');
+// What Plume does with them: it decides by exactly these detections (instrument/web-vitals.ts,
+// instrument/navigation.ts, encode/loader.ts), so these rows follow from the ones above.
+const VITALS = [['LCP', 'PerformanceObserver: largest-contentful-paint'], ['CLS', 'PerformanceObserver: layout-shift'],
+  ['INP', 'PerformanceObserver: event'], ['FCP', 'PerformanceObserver: paint'], ['TTFB', 'PerformanceObserver: navigation']];
+const derived = [
+  ['Plume reports these Web Vitals', (r) => VITALS.filter(([, f]) => r.features[f]).map(([v]) => v).join(', ') || 'none'],
+  ['Plume sees SPA route changes through', (r) => (r.features['Navigation API (window.navigation)'] ? 'Navigation API' : 'history.pushState/replaceState, popstate, hashchange')],
+  ['Plume encodes with', (r) => (r.features['WebAssembly (instantiate from bytes)'] ? 'wasm (JS twin under a CSP without wasm-unsafe-eval)' : 'JS twin')],
+  ['Plume sends on page hide with', (r) => (r.features['navigator.sendBeacon'] ? 'sendBeacon, quota-sized chunks' : 'fetch keepalive')],
+];
 const table = [
   `| feature | ${reports.map((r) => `${NAMES[r.engine] ?? r.engine} ${r.version}`).join(' | ')} |`,
   `|---|${reports.map(() => '---').join('|')}|`,
   ...features.map((f) => `| ${esc(f)} | ${reports.map((r) => cell(r.features[f])).join(' | ')} |`),
+  ...derived.map(([label, fn]) => `| **${esc(label)}** | ${reports.map((r) => esc(fn(r))).join(' | ')} |`),
 ].join('\n');
 
 const text = readFileSync(readme, 'utf8');

@@ -1,0 +1,15 @@
+// Loaded by web-vitals.spec.ts: the web-vitals library and Plume measure the same page.
+import { init } from '/dist/browser.js';
+import { onCLS, onFCP, onLCP, onTTFB } from '/wv.js';
+
+window.wv = {};
+const keep = (m) => { window.wv[m.name] = m.value; };
+onTTFB(keep); onFCP(keep); onLCP(keep); onCLS(keep);
+window.plume = init({ endpoint: new URLSearchParams(location.search).get('collector'), serviceName: 'vitals' });
+// A large paint, then a layout shift pushing it down.
+setTimeout(() => {
+  const d = document.createElement('div');
+  d.style.height = '120px';
+  d.textContent = 'inserted above';
+  document.body.prepend(d);
+}, 300);

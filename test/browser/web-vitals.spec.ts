@@ -1,0 +1,47 @@
+// Plume measures Web Vitals itself (for weight); here it must agree with the web-vitals
+// library on the same page, in every engine that has the entry types.
+import { build } from 'esbuild';
+import { test, expect } from './fixtures.js';
+import { startCollector, type Collector } from '../../demo/collector/index.js';
+import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
+
+let app: StaticServer;
+let collector: Collector;
+test.beforeAll(async () => {
+  const wv = (await build({ stdin: { contents: "export * from 'web-vitals';", resolveDir: new URL('../..', import.meta.url).pathname }, bundle: true, format: 'esm', write: false, logLevel: 'silent' })).outputFiles[0].text;
+  app = await startStaticServer({
+    '/': { body: `<!doctype html><meta charset="utf-8"><title>vitals</title><h1 style="font-size:64px">Plume vitals</h1><p style="font-size:28px">${'Lorem ipsum dolor sit amet. '.repeat(40)}</p><script type="module" src="/test/browser/pages/vitals.js"></script>` },
+  }, { '/wv.js': (_q, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(wv) });
+  collector = await startCollector({ corsOrigins: [app.url] });
+});
+test.afterAll(async () => { await Promise.all([app.close(), collector.close()]); });
+
+test('TTFB, FCP, LCP and CLS agree with the web-vitals library', async ({ page }) => {
+  test.skip(!page.hide, 'needs hide() to make both report');
+  await page.goto(`${app.url}/?collector=${encodeURIComponent(collector.url)}`);
+  await page.waitForFunction(() => (window as any).plume?.encoder !== 'none');
+  await new Promise((r) => setTimeout(r, 800));
+  await page.hide!();
+  await new Promise((r) => setTimeout(r, 500));
+  await page.show!();
+  const wv: Record<string, number> = await page.evaluate(() => (window as any).wv);
+  await collector.waitFor((c) => c.query.metrics({ service: 'vitals' }).some((m) => m.name === 'browser.web_vital.ttfb'), 10_000);
+  const ours = (name: string) => collector.query.metrics({ service: 'vitals', name: `browser.web_vital.${name}` });
+  let compared = 0;
+  for (const [name, tolerance] of [['TTFB', 1], ['FCP', 1], ['LCP', 1], ['CLS', 0.001]] as const) {
+    const theirs = wv[name];
+    const mine = ours(name.toLowerCase());
+    if (theirs === undefined) {
+      // The engine cannot measure it: neither reports it.
+      expect(mine, `${name}: web-vitals reports nothing, so must Plume`).toHaveLength(0);
+      continue;
+    }
+    expect(mine.length, `${name} reported by Plume`).toBeGreaterThan(0);
+    const point = mine[0] as any;
+    const value = point.sum / point.count;
+    expect(Math.abs(value - theirs), `${name}: Plume ${value}, web-vitals ${theirs}`).toBeLessThanOrEqual(tolerance);
+    compared++;
+  }
+  console.log(`${page.engine}: compared ${compared} vitals with web-vitals`, JSON.stringify(wv));
+  expect(compared).toBeGreaterThan(0);
+});
