@@ -21,7 +21,6 @@ const INP_BUCKETS = [16, 50, 100, 150, 200, 300, 400, 500, 750, 1000, 2000, 5000
 const CLS_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2];
 // [good up to, poor above], from web.dev.
 const THRESHOLDS: Record<string, [number, number]> = { lcp: [2500, 4000], fcp: [1800, 3000], ttfb: [800, 1800], cls: [0.1, 0.25], inp: [200, 500] };
-const NEEDS: Record<string, string> = { lcp: 'largest-contentful-paint', cls: 'layout-shift', inp: 'event', fcp: 'paint', ttfb: 'navigation' };
 
 type Entry = PerformanceEntry & { interactionId?: number; value?: number; hadRecentInput?: boolean; activationStart?: number; responseStart?: number };
 

@@ -114,8 +114,12 @@ describe('workerd', () => {
       const results = await Promise.all(ids.map((id) => request(h, `/call?id=${id}`)));
       for (const [k, id] of ids.entries()) {
         const [, traceId, spanId] = upstream.seen.get(id)!.headers.traceparent.split('-');
-        const server = (await spansOf(collector, results[k].timing!.traceId, 1)).find((s) => s.kind === 2)!;
-        const client = (await spansOf(collector, traceId, 1)).find((s) => s.spanId === spanId)!;
+        // SERVER and CLIENT spans may arrive in either order (one trace with ALS): wait for each.
+        const serverTrace = results[k].timing!.traceId;
+        await collector.waitFor((c) => c.query.spans({ traceId: serverTrace }).some((s) => s.kind === 2)
+          && c.query.spans({ traceId }).some((s) => s.spanId === spanId), 10_000);
+        const server = collector.query.spans({ traceId: serverTrace }).find((s) => s.kind === 2)!;
+        const client = collector.query.spans({ traceId }).find((s) => s.spanId === spanId)!;
         // The test worker awaits the relay before the app: without ALS, the app's fetch runs
         // outside the synchronous context, and with 8 in flight the span is a root.
         if (als) expect(client.parentSpanId).toBe(server.spanId);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser as PwBrowser, type BrowserContext, type CDPSession, type Page as PwPage } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../../../playwright.config.js';
-import { endGroup, executable, pageExpression, pageResult, poll, waitForOutput, waitVisibility, spawnGroup, Watchdog } from './common.js';
+import { endGroup, executable, waitForOutput, spawnGroup, TabPage, Watchdog } from './common.js';
 import type { Browser, Page } from './types.js';
 
 export const CHROMIUM = process.env.PLUME_CHROMIUM ?? '/usr/bin/chromium';
@@ -63,59 +63,18 @@ export async function launchChromium(): Promise<Browser> {
   };
 }
 
-class ChromiumPage implements Page {
+class ChromiumPage extends TabPage<PwPage> implements Page {
   readonly engine = 'chromium' as const;
-  private errors: string[] = [];
   private session?: CDPSession;
-  private cover?: PwPage;
 
-  constructor(private context: BrowserContext, private page: PwPage, private pages: Set<ChromiumPage>) {
+  constructor(private context: BrowserContext, page: PwPage, pages: Set<ChromiumPage>) {
+    super(page, pages, () => context.newPage());
     page.on('console', (m) => { if (m.type() === 'error') this.errors.push(m.text()); });
     page.on('pageerror', (e) => this.errors.push(String(e)));
   }
 
-  async goto(url: string) {
-    await this.page.goto(url, { waitUntil: 'load' });
-  }
-
-  async evaluate<T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A): Promise<Awaited<T>> {
-    return pageResult<Awaited<T>>(await this.page.evaluate(pageExpression(fn, args)));
-  }
-
-  waitForFunction(fn: () => unknown, opts: { timeout?: number } = {}) {
-    return poll((f) => this.evaluate(f), fn, opts.timeout);
-  }
-
-  async screenshot(path: string) {
-    await this.page.screenshot({ path });
-  }
-
-  async consoleErrors() {
-    return [...this.errors];
-  }
-
-  async close(opts: { runBeforeUnload?: boolean } = {}) {
-    if (!this.pages.delete(this)) return;
-    await this.cover?.close().catch(() => {});
-    await this.page.close({ runBeforeUnload: opts.runBeforeUnload });
-  }
-
-  // A blank tab in front of this one: Chromium hides the page behind it.
-  async hide() {
-    this.cover ??= await this.context.newPage();
-    await this.cover.bringToFront();
-    await waitVisibility((f) => this.evaluate(f), 'hidden');
-  }
-
-  async show() {
-    await this.page.bringToFront();
-    await this.cover?.close();
-    this.cover = undefined;
-    await waitVisibility((f) => this.evaluate(f), 'visible');
-  }
-
   async cdp(method: string, params?: object) {
-    this.session ??= await this.context.newCDPSession(this.page);
+    this.session ??= await this.context.newCDPSession(this.tab);
     return this.session.send(method as never, params as never);
   }
 }

@@ -69,6 +69,66 @@ export async function poll(evaluate: (fn: () => unknown) => Promise<unknown>, fn
 }
 
 /** Waits until visibilityState reads `state` (hide()/show() resolve only when it does). */
+/** What Playwright's and puppeteer's pages both offer, as far as TabPage needs it. */
+export interface Tab {
+  goto(url: string, opts: { waitUntil: 'load' }): Promise<unknown>;
+  evaluate(expression: string): Promise<unknown>;
+  screenshot(opts: { path: string }): Promise<unknown>;
+  close(opts?: { runBeforeUnload?: boolean }): Promise<unknown>;
+  bringToFront(): Promise<unknown>;
+}
+
+/**
+ * A page that is a browser tab (chromium through Playwright, firefox through puppeteer): the
+ * same calls on both libraries. hide() brings a blank tab to the front, which hides this one
+ * in both engines, headless too.
+ */
+export abstract class TabPage<T extends Tab> {
+  protected errors: string[] = [];
+  private cover?: T;
+
+  constructor(protected readonly tab: T, private readonly pages: Set<unknown>, private readonly newTab: () => Promise<T>) {}
+
+  async goto(url: string) {
+    await this.tab.goto(url, { waitUntil: 'load' });
+  }
+
+  async evaluate<R, A extends unknown[]>(fn: (...args: A) => R | Promise<R>, ...args: A): Promise<Awaited<R>> {
+    return pageResult<Awaited<R>>(await this.tab.evaluate(pageExpression(fn, args)));
+  }
+
+  waitForFunction(fn: () => unknown, opts: { timeout?: number } = {}) {
+    return poll((f) => this.evaluate(f), fn, opts.timeout);
+  }
+
+  async screenshot(path: string) {
+    await this.tab.screenshot({ path });
+  }
+
+  async consoleErrors() {
+    return [...this.errors];
+  }
+
+  async close(opts: { runBeforeUnload?: boolean } = {}) {
+    if (!this.pages.delete(this)) return;
+    await this.cover?.close().catch(() => {});
+    await this.tab.close({ runBeforeUnload: opts.runBeforeUnload });
+  }
+
+  async hide() {
+    this.cover ??= await this.newTab();
+    await this.cover.bringToFront();
+    await waitVisibility((f) => this.evaluate(f), 'hidden');
+  }
+
+  async show() {
+    await this.tab.bringToFront();
+    await this.cover?.close();
+    this.cover = undefined;
+    await waitVisibility((f) => this.evaluate(f), 'visible');
+  }
+}
+
 export async function waitVisibility(evaluate: (fn: () => unknown) => Promise<unknown>, state: 'hidden' | 'visible'): Promise<void> {
   const fn = state === 'hidden' ? () => document.visibilityState === 'hidden' : () => document.visibilityState === 'visible';
   try {

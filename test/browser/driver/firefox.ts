@@ -1,7 +1,7 @@
 // firefox: Debian's Firefox ESR, headless, driven by puppeteer-core over WebDriver BiDi
 // (no geckodriver; puppeteer writes a profile that switches off background traffic).
 import puppeteer, { type Browser as PptrBrowser, type Page as PptrPage } from 'puppeteer-core';
-import { executable, pageExpression, pageResult, poll, waitVisibility, Watchdog } from './common.js';
+import { executable, TabPage, Watchdog } from './common.js';
 import type { Browser, Page } from './types.js';
 
 export const FIREFOX = process.env.PLUME_FIREFOX ?? '/usr/bin/firefox-esr';
@@ -41,54 +41,13 @@ export async function launchFirefox(): Promise<Browser> {
   };
 }
 
-class FirefoxPage implements Page {
+class FirefoxPage extends TabPage<PptrPage> implements Page {
   readonly engine = 'firefox' as const;
-  private errors: string[] = [];
-  private cover?: PptrPage;
 
-  constructor(private browser: PptrBrowser, private page: PptrPage, private pages: Set<FirefoxPage>) {
+  constructor(browser: PptrBrowser, page: PptrPage, pages: Set<FirefoxPage>) {
+    super(page, pages, () => browser.newPage());
     page.on('console', (m) => { if (m.type() === 'error') this.errors.push(m.text()); });
     // Firefox reports CSP violations here too, as page errors.
     page.on('pageerror', (e) => this.errors.push(e instanceof Error ? e.message : String(e)));
-  }
-
-  async goto(url: string) {
-    await this.page.goto(url, { waitUntil: 'load' });
-  }
-
-  async evaluate<T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A): Promise<Awaited<T>> {
-    return pageResult<Awaited<T>>(await this.page.evaluate(pageExpression(fn, args)));
-  }
-
-  waitForFunction(fn: () => unknown, opts: { timeout?: number } = {}) {
-    return poll((f) => this.evaluate(f), fn, opts.timeout);
-  }
-
-  async screenshot(path: string) {
-    await this.page.screenshot({ path });
-  }
-
-  async consoleErrors() {
-    return [...this.errors];
-  }
-
-  async close(opts: { runBeforeUnload?: boolean } = {}) {
-    if (!this.pages.delete(this)) return;
-    await this.cover?.close().catch(() => {});
-    await this.page.close({ runBeforeUnload: opts.runBeforeUnload });
-  }
-
-  // A blank tab in front of this one: Firefox hides the page behind it, headless too.
-  async hide() {
-    this.cover ??= await this.browser.newPage();
-    await this.cover.bringToFront();
-    await waitVisibility((f) => this.evaluate(f), 'hidden');
-  }
-
-  async show() {
-    await this.page.bringToFront();
-    await this.cover?.close();
-    this.cover = undefined;
-    await waitVisibility((f) => this.evaluate(f), 'visible');
   }
 }
