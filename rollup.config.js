@@ -4,23 +4,23 @@ import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
-// Puts dist/plume.wasm into src/encode/wasm-inline.ts as base64 (built first by scripts/build.js).
+// Puts dist/plume.wasm into src/encode/wasm-inline.ts as hex (built first by scripts/build.js).
+const wasmHexString = () => readFileSync(new URL('./dist/plume.wasm', import.meta.url)).toString('hex');
+
 const inlineWasm = () => ({
   name: 'plume-inline-wasm',
   transform(code, id) {
     if (!id.endsWith('/src/encode/wasm-inline.ts')) return null;
-    const b64 = readFileSync(new URL('./dist/plume.wasm', import.meta.url)).toString('base64');
-    return { code: `export default ${JSON.stringify(b64)};`, map: null };
+    return { code: `export default ${JSON.stringify(wasmHexString())};`, map: null };
   },
 });
 
-// `import b64 from 'plume:wasm-base64'`: the encoder's wasm inlined (no request to make, no
-// asset for a bundler to copy; compiled synchronously the first time a batch is encoded).
-const wasmBase64 = () => ({
-  name: 'plume-wasm-base64',
-  resolveId: (id) => (id === 'plume:wasm-base64' ? '\0plume:wasm-base64' : null),
-  load: (id) => (id === '\0plume:wasm-base64'
-    ? `export default ${JSON.stringify(readFileSync(new URL('./dist/plume.wasm', import.meta.url)).toString('base64'))};` : null),
+// `import hex from 'plume:wasm-hex'`: the encoder's wasm inlined (no request to make, no
+// asset for a bundler to copy; compiled off the main thread once the page has loaded).
+const wasmHex = () => ({
+  name: 'plume-wasm-hex',
+  resolveId: (id) => (id === 'plume:wasm-hex' ? '\0plume:wasm-hex' : null),
+  load: (id) => (id === '\0plume:wasm-hex' ? `export default ${JSON.stringify(wasmHexString())};` : null),
 });
 
 // The script-tag build cannot import chunks: it loads plume.<name>.js files instead.
@@ -49,14 +49,14 @@ const esm = {
   input: { browser: 'src/browser.ts', custom: 'src/custom.ts', encoder: 'src/encoder.ts', zone: 'src/zone.ts', edge: 'src/edge/index.ts' },
   // No hoisted bare imports: with sideEffects: false a consumer's bundler drops them anyway.
   output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', hoistTransitiveImports: false },
-  plugins: [inlineWasm(), wasmBase64(), nodeResolve(), ts(true)],
+  plugins: [inlineWasm(), wasmHex(), nodeResolve(), ts(true)],
 };
 
 // The script tag: plume.iife.js, and the files it loads on demand.
 const iife = (input, file, name) => ({
   input,
   output: { file: `dist/${file}`, format: 'iife', name, inlineDynamicImports: true },
-  plugins: [iifeChunks(), wasmBase64(), nodeResolve(), ts(false), terse()],
+  plugins: [iifeChunks(), wasmHex(), nodeResolve(), ts(false), terse()],
 });
 
 // The snippet is hand-written ES5; terser only shrinks it.

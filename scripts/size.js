@@ -64,7 +64,7 @@ console.log(`${'what'.padEnd(50)} ${'raw'.padStart(9)} ${'gzip'.padStart(9)} ${'
 for (const r of rows) console.log(`${r.label.padEnd(50)} ${kb(r.raw).padStart(9)} ${kb(r.gz).padStart(9)} ${kb(r.br).padStart(9)}`);
 
 const BUDGET_TOTAL = 16 * 1024;
-// The browser bundles carry the wasm inside (base64), so their size is JS + wasm already.
+// The browser bundles carry the wasm inside (hex), so their size is JS + wasm already.
 const checks = [
   ['snippet, brotli', snippet.br, 1024],
   ['browser JS + wasm, ESM import, brotli', esmRow.br, BUDGET_TOTAL],

@@ -12,7 +12,8 @@ import { context } from './sdk/context.js';
 import { createCore, type Core, type Plume } from './sdk/index.js';
 import { getSpan } from './sdk/span-context.js';
 import type { WasmSource } from './encode/wasm-bridge.js';
-import wasmBase64 from 'plume:wasm-base64';
+import wasmHex from 'plume:wasm-hex';
+import { fromHex } from './lib/hex.js';
 import { encoderLoader } from './encode/loader.js';
 import { loadSelfCheck, loadTwin } from './lib/chunks.js';
 
@@ -21,7 +22,7 @@ let instance: (Plume & { core: Core }) | undefined;
 /** config.wasm (a URL to fetch, bytes or a Module), else the module inlined in the bundle. */
 function wasmSource(src: PlumeConfig['wasm']): WasmSource | (() => BufferSource) {
   if (typeof src === 'string') return new URL(src, location.href);
-  return src ?? (() => Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0)));
+  return src ?? (() => fromHex(wasmHex));
 }
 
 /**

@@ -6,6 +6,7 @@ import { logsRequest, metricsRequest, tracesRequest } from './encode/otlp-json.j
 import { Records } from './encode/records.js';
 import { encodeRecords } from './encode/twin.js';
 import { loadWasmEncoder, type WasmSource } from './encode/wasm-bridge.js';
+import { fromHex } from './lib/hex.js';
 
 export interface EncoderOptions {
   /** 'auto' (default): wasm, else the JS twin. 'wasm': throw if wasm cannot load. 'js': the twin. */
@@ -30,9 +31,9 @@ export interface Encoder {
 type Encode = (signal: number, rec: Records, root: number) => Uint8Array;
 
 async function bundledWasm(): Promise<Uint8Array> {
-  const b64 = (await import('./encode/wasm-inline.js')).default;
-  if (!b64) throw new Error('no bundled wasm in this build; pass the `wasm` option');
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const hex = (await import('./encode/wasm-inline.js')).default;
+  if (!hex) throw new Error('no bundled wasm in this build; pass the `wasm` option');
+  return fromHex(hex);
 }
 
 export async function createEncoder(options: EncoderOptions = {}): Promise<Encoder> {

@@ -4,12 +4,12 @@
 // download it.
 import { debugWarn, W_WASM_FALLBACK } from '../lib/diag.js';
 import type { Records } from './records.js';
-import { wasmCompileRefusal, wasmEncoderSync, type WasmSource } from './wasm-bridge.js';
+import { wasmEncoder, wasmEncoderSync, type WasmSource } from './wasm-bridge.js';
 
 export type Encode = (signal: number, rec: Records, root: number) => Uint8Array;
 
 export interface EncoderLoader {
-  /** Start getting the wasm ready now (probe, fetch or compile off the main thread). */
+  /** Start getting the wasm ready now (fetch, compile and instantiate off the main thread). */
   warm(): void;
   /** The encoder if one can be had synchronously now (compiling fetched wasm bytes if needed). */
   current(): Encode | undefined;
@@ -27,6 +27,13 @@ export interface LoaderOptions {
   /** The twin, statically (edge, node) or as a lazily imported chunk (browsers). */
   twin: () => Encode | Promise<Encode>;
 }
+
+// CSP refusals say so in every engine's message ("Refused to compile…", "…'unsafe-eval'…"):
+// keep the word the docs and tests look for.
+const refusal = (e: unknown): string => {
+  const m = String((e as Error)?.message ?? e);
+  return /refus|unsafe-eval|csp|content security/i.test(m) ? `WebAssembly compilation refused (${m})` : `the wasm encoder failed to compile (${m})`;
+};
 
 export function encoderLoader(opts: LoaderOptions): EncoderLoader {
   let encode: Encode | undefined;
@@ -61,7 +68,7 @@ export function encoderLoader(opts: LoaderOptions): EncoderLoader {
       settled(encode);
     } catch (e) {
       bytes = undefined;
-      void useTwin(`the wasm encoder failed to compile (${(e as Error)?.message ?? e})`);
+      void useTwin(refusal(e));
     }
     return !!encode;
   };
@@ -71,35 +78,47 @@ export function encoderLoader(opts: LoaderOptions): EncoderLoader {
     if (begun) return;
     begun = true;
     const src = typeof opts.wasm === 'function' ? opts.wasm() : opts.wasm;
-    const isModule = typeof WebAssembly === 'object' && src instanceof WebAssembly.Module;
-    // The probe (the first wasm use of a page costs a few milliseconds) runs here, not at load.
-    const refusal = opts.mode === 'js' || isModule ? '' : wasmCompileRefusal();
     if (opts.mode === 'js' || !src) void useTwin(opts.mode === 'js' ? '' : 'no wasm module was given');
-    else if (refusal) void useTwin(refusal);
+    else if (typeof WebAssembly !== 'object') void useTwin('WebAssembly is not available');
     else if (src instanceof URL) {
       fetch(src, { priority: 'low' } as RequestInit)
         .then((res) => {
           if (!res.ok) throw new Error(`HTTP ${res.status} for ${src.href}`);
           return res.arrayBuffer();
         })
-        .then((b) => {
-          bytes = b;
-          // Compiled off the main thread; current() compiles synchronously if asked before that.
-          return WebAssembly.compile(b).then((mod) => { if (!encode) bytes = mod; compile(); });
-        })
+        .then((b) => { bytes = b; background(b); })
         .catch((e) => void useTwin(`the wasm encoder could not be fetched (${(e as Error)?.message ?? e})`));
     } else {
       bytes = src;
     }
   };
+  // Compiled and instantiated off the main thread. No synchronous probe first: the first
+  // synchronous wasm use of a page costs about a millisecond, and a CSP without
+  // 'wasm-unsafe-eval' (or WebKit's refusal at instantiation) rejects these promises just
+  // as well. current() compiles synchronously only if a batch must go out before this is done.
+  const background = (b: BufferSource | WebAssembly.Module): void => {
+    if (encode || compiling) return;
+    compiling = true;
+    (b instanceof WebAssembly.Module ? WebAssembly.instantiate(b, {}) : WebAssembly.instantiate(b, {}).then((r) => r.instance))
+      .then((instance) => {
+        if (encode) return;
+        encode = wasmEncoder(instance).encode;
+        kind = 'wasm';
+        settled(encode);
+      })
+      .catch((e) => {
+        if (encode) return;
+        bytes = undefined;
+        void useTwin(refusal(e));
+      });
+  };
+  let compiling = false;
   if (!opts.lazy || opts.mode === 'js') begin();
 
   return {
     warm() {
       begin();
-      if (encode || !bytes || bytes instanceof WebAssembly.Module) return;
-      const b = bytes;
-      WebAssembly.compile(b).then((mod) => { if (!encode && bytes === b) bytes = mod; }, () => {});
+      if (bytes) background(bytes);
     },
     current() {
       begin();
@@ -108,7 +127,7 @@ export function encoderLoader(opts: LoaderOptions): EncoderLoader {
     },
     ready() {
       begin();
-      if (!encode) compile();
+      if (bytes) background(bytes);
       return ready;
     },
     kind: () => kind,

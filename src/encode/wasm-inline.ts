@@ -1,3 +1,3 @@
-// The encoder's wasm as base64, put here by the build (rollup.config.js) so that
+// The encoder's wasm as hex, put here by the build (rollup.config.js) so that
 // createEncoder() works with no options. Empty in the sources: pass `wasm` explicitly there.
 export default '';

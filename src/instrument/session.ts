@@ -21,29 +21,33 @@ const KEY = 'plume.session';
 // Writing to storage is synchronous I/O: record activity at most this often.
 const WRITE_EVERY_MS = 5000;
 
-function pickStorage(): Storage | undefined {
+// No probe write: the first touch of a storage area is a synchronous round trip to the
+// browser process (1-5 ms measured in Chromium on a cold page), so the read we need anyway
+// is the probe. Storage that throws on read is skipped; one that throws on write is kept for
+// reading only (memory still has the session).
+function pickStorage(): [Storage | undefined, string | null] {
   for (const name of ['localStorage', 'sessionStorage'] as const) {
     try {
       const s = (globalThis as unknown as Record<string, Storage>)[name];
-      if (!s) continue;
-      s.setItem(`${KEY}.probe`, '1');
-      s.removeItem(`${KEY}.probe`);
-      return s;
+      if (s) return [s, s.getItem(KEY)];
     } catch {
-      // SecurityError or QuotaExceededError: try the next one.
+      // SecurityError (sandboxed frames, storage blocked): try the next one.
     }
   }
-  return undefined;
+  return [undefined, null];
 }
 
 export function createSession(opts: { inactivityTimeoutMillis: number; maxDurationMillis: number; sampleRate: number }): Session {
-  const storage = pickStorage();
+  const [storage, stored0] = pickStorage();
+  let first: string | null | undefined = stored0;
   let state: State | undefined;
   let written = 0;
 
   const read = (): State | undefined => {
     try {
-      const v = storage && JSON.parse(storage.getItem(KEY) ?? 'null');
+      const raw = first !== undefined ? first : storage?.getItem(KEY);
+      first = undefined;
+      const v = JSON.parse(raw ?? 'null');
       return v && typeof v.id === 'string' && typeof v.start === 'number' && typeof v.last === 'number' ? v : undefined;
     } catch {
       return undefined;

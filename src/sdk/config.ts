@@ -66,41 +66,37 @@ export interface ResolvedConfig {
   gzip: boolean;
 }
 
-// The schema, compactly: for each option its kind, and for numbers [min, max, default].
-// Kinds: s string, b boolean, f function, o object, m URL matchers, n number, or a list of the
-// allowed values; a nested section is an object of its own options.
-type Kind = 's' | 'b' | 'f' | 'o' | 'm' | 'n' | 'h' | 'w' | 't' | 'r' | 'i' | readonly string[];
+// The schema, compactly: for each option its kind; a number is its [min, max] range (its
+// default is in defaults()); a list of strings is the allowed values; a nested section is an
+// object of its own options. Kinds: s string, b boolean, f function, o object, m URL
+// matchers, h headers, r query redaction, i instrumentation switch, t transport, w wasm.
+type Kind = 's' | 'b' | 'f' | 'o' | 'm' | 'h' | 'w' | 't' | 'r' | 'i' | readonly string[] | readonly [number, number];
 type Spec = { [key: string]: Kind | Spec };
+const COUNT: [number, number] = [0, 1024];
 const SCHEMA: Spec = {
   endpoint: 's', headers: 'h', serviceName: 's', serviceVersion: 's', environment: 's', resource: 'o',
-  sampleRate: 'n', propagateTraceHeaderCorsUrls: 'm', ignoreUrls: 'm', redactQueryParams: 'r',
+  sampleRate: [0, 1], propagateTraceHeaderCorsUrls: 'm', ignoreUrls: 'm', redactQueryParams: 'r',
   instrumentations: { fetch: 'i', xhr: 'i', navigation: 'b', errors: 'i', webVitals: 'b' },
   beforeSend: 'f', transport: 't', debug: 'b', gzip: 'b', encoder: ['auto', 'wasm', 'js'], wasm: 'w',
-  limits: { attributeCount: 'n', attributeValueLength: 'n', eventCount: 'n', linkCount: 'n' },
+  limits: { attributeCount: COUNT, attributeValueLength: [16, 1 << 20], eventCount: COUNT, linkCount: COUNT },
   batch: {
-    maxQueueSize: 'n', maxExportBatchSize: 'n', scheduledDelayMillis: 'n', exportTimeoutMillis: 'n',
-    maxQueueBytes: 'n', persistMaxChars: 'n',
+    maxQueueSize: [1, 100_000], maxExportBatchSize: [1, 10_000], scheduledDelayMillis: [0, 600_000],
+    exportTimeoutMillis: [100, 600_000], maxQueueBytes: [65536, 256 << 20], persistMaxChars: [0, 4_000_000],
   },
-  metrics: { temporality: ['delta', 'cumulative'], exportIntervalMillis: 'n', histogramAggregation: ['explicit', 'exponential'] },
-  session: { inactivityTimeoutMillis: 'n', maxDurationMillis: 'n' },
+  metrics: { temporality: ['delta', 'cumulative'], exportIntervalMillis: [1000, 3_600_000], histogramAggregation: ['explicit', 'exponential'] },
+  session: { inactivityTimeoutMillis: [1000, 24 * 3_600_000], maxDurationMillis: [60_000, 7 * 24 * 3_600_000] },
 };
 
-const NUMBERS: Record<string, [number, number, number]> = {
-  sampleRate: [0, 1, 1],
-  'limits.attributeCount': [0, 1024, DEFAULT_LIMITS.attributeCount],
-  'limits.attributeValueLength': [16, 1 << 20, DEFAULT_LIMITS.attributeValueLength],
-  'limits.eventCount': [0, 1024, DEFAULT_LIMITS.eventCount],
-  'limits.linkCount': [0, 1024, DEFAULT_LIMITS.linkCount],
-  'batch.maxQueueSize': [1, 100_000, 2048],
-  'batch.maxExportBatchSize': [1, 10_000, 512],
-  'batch.scheduledDelayMillis': [0, 600_000, 5000],
-  'batch.exportTimeoutMillis': [100, 600_000, 30_000],
-  'batch.maxQueueBytes': [65536, 256 << 20, 4 << 20],
-  'batch.persistMaxChars': [0, 4_000_000, 2_000_000],
-  'metrics.exportIntervalMillis': [1000, 3_600_000, 60_000],
-  'session.inactivityTimeoutMillis': [1000, 24 * 3_600_000, 15 * 60_000],
-  'session.maxDurationMillis': [60_000, 7 * 24 * 3_600_000, 4 * 3_600_000],
-};
+const defaults = (): Omit<ResolvedConfig, 'endpoint' | 'transport'> => ({
+  headers: {}, serviceName: 'unknown_service', serviceVersion: '', environment: '', resource: {}, sampleRate: 1,
+  propagateTraceHeaderCorsUrls: [], ignoreUrls: [], redactQueryParams: [],
+  instrumentations: { fetch: true, xhr: true, navigation: true, errors: true, webVitals: true },
+  debug: false, gzip: false, encoder: 'auto',
+  limits: { ...DEFAULT_LIMITS },
+  batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000, maxQueueBytes: 4 << 20, persistMaxChars: 2_000_000 },
+  metrics: { temporality: 'delta', histogramAggregation: 'explicit', exportIntervalMillis: 60_000 },
+  session: { inactivityTimeoutMillis: 15 * 60_000, maxDurationMillis: 4 * 3_600_000 },
+});
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const CHECKS: Record<string, [(v: unknown) => boolean, string]> = {
@@ -117,54 +113,47 @@ const CHECKS: Record<string, [(v: unknown) => boolean, string]> = {
     (typeof WebAssembly === 'object' && v instanceof WebAssembly.Module), 'a URL, bytes or a WebAssembly.Module'],
 };
 
-function number(path: string, v: unknown): number {
-  const [min, max, def] = NUMBERS[path];
-  if (v === undefined) return def;
-  if (typeof v !== 'number' || Number.isNaN(v)) {
-    warn(W_WRONG_TYPE, `config.${path}: expected a number, got ${typeof v}; using ${def}`);
-    return def;
-  }
-  const c = Math.min(max, Math.max(min, v));
-  if (c !== v) warn(W_CLAMPED, `config.${path}: ${v} is outside [${min}, ${max}]; clamped to ${c}`);
-  return c;
-}
-
-/** Validates one level of options against the schema; numbers get their defaults. */
-function validate(input: unknown, spec: Spec, prefix: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (input !== undefined && !isObject(input)) {
-    warn(W_WRONG_TYPE, `${prefix || 'config'}: expected an object; ${prefix ? 'ignored' : 'using defaults'}`);
-    input = undefined;
-  }
-  const given = (input ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    const path = `${prefix}${key}`;
+/**
+ * Copies the valid options of one level into `out`, which holds the defaults. Only the keys
+ * given are looked at: a typical config has three of them, and init() runs during page start-up.
+ */
+function validate(given: Record<string, unknown>, spec: Spec, out: Record<string, unknown>, prefix: string): void {
+  for (const key in given) {
+    if (!Object.prototype.hasOwnProperty.call(given, key)) continue;
+    const path = `config.${prefix}${key}`;
     const kind = spec[key];
     const v = given[key];
-    if (!kind) warn(W_UNKNOWN_KEY, `config.${path} is not a Plume option; ignored`);
-    else if (v === undefined || kind === 'n') continue;
-    else if (Array.isArray(kind)) {
-      if (kind.includes(v as string)) out[key] = v;
-      else warn(W_WRONG_TYPE, `config.${path}: expected ${kind.map((k) => `'${k}'`).join(' or ')}; ignored`);
-    } else if (typeof kind === 'object') {
-      if (isObject(v)) out[key] = validate(v, kind as Spec, `${path}.`);
-      else warn(W_WRONG_TYPE, `config.${path}: expected an object; ignored`);
-    } else if (CHECKS[kind as string][0](v)) out[key] = v;
-    else warn(W_WRONG_TYPE, `config.${path}: expected ${CHECKS[kind as string][1]}; ignored`);
+    if (!kind) warn(W_UNKNOWN_KEY, `${path} is not a Plume option; ignored`);
+    else if (v === undefined) continue;
+    else if (typeof kind === 'string') {
+      if (CHECKS[kind][0](v)) out[key] = v;
+      else warn(W_WRONG_TYPE, `${path}: expected ${CHECKS[kind][1]}; ignored`);
+    } else if (!Array.isArray(kind)) {
+      if (isObject(v)) validate(v, kind as Spec, out[key] as Record<string, unknown>, `${prefix}${key}.`);
+      else warn(W_WRONG_TYPE, `${path}: expected an object; ignored`);
+    } else if (typeof kind[0] === 'number') {
+      const [min, max] = kind as unknown as [number, number];
+      if (typeof v !== 'number' || Number.isNaN(v)) {
+        warn(W_WRONG_TYPE, `${path}: expected a number, got ${typeof v}; using ${out[key]}`);
+        continue;
+      }
+      const c = Math.min(max, Math.max(min, v));
+      if (c !== v) warn(W_CLAMPED, `${path}: ${v} is outside [${min}, ${max}]; clamped to ${c}`);
+      out[key] = c;
+    } else if (kind.includes(v as string)) out[key] = v;
+    else warn(W_WRONG_TYPE, `${path}: expected ${kind.map((k) => `'${k}'`).join(' or ')}; ignored`);
   }
-  for (const key of Object.keys(spec)) {
-    if (spec[key] === 'n') out[key] = number(`${prefix}${key}`, given[key]);
-    else if (typeof spec[key] === 'object' && !Array.isArray(spec[key]) && !out[key]) out[key] = validate(undefined, spec[key] as Spec, `${prefix}${key}.`);
-  }
-  return out;
 }
 
 /** Validates a config object; `baseUrl` resolves a relative endpoint (the page URL in browsers). */
-export function resolveConfig(input: unknown, baseUrl: string | undefined, defaults: Partial<PlumeConfig> = {}): ResolvedConfig {
-  const raw = validate(input, SCHEMA, '') as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const transport = (raw.transport ?? defaults.transport ?? 'auto') as ResolvedConfig['transport'];
+export function resolveConfig(input: unknown, baseUrl: string | undefined, defaultsFor: Partial<PlumeConfig> = {}): ResolvedConfig {
+  const out = defaults() as Record<string, unknown>;
+  if (defaultsFor.serviceName) out.serviceName = defaultsFor.serviceName;
+  if (isObject(input)) validate(input, SCHEMA, out, '');
+  else if (input !== undefined) warn(W_WRONG_TYPE, 'config: expected an object; using defaults');
+  const transport = (out.transport ?? defaultsFor.transport ?? 'auto') as ResolvedConfig['transport'];
   let endpoint = '';
-  const ep = (raw.endpoint ?? defaults.endpoint) as string | undefined;
+  const ep = (out.endpoint ?? defaultsFor.endpoint) as string | undefined;
   if (ep !== undefined) {
     let url: URL | undefined;
     try { url = new URL(ep, baseUrl); } catch { /* reported below */ }
@@ -175,28 +164,7 @@ export function resolveConfig(input: unknown, baseUrl: string | undefined, defau
   } else if (typeof transport !== 'function') {
     throw new TypeError('plume: config.endpoint is required (the OTLP/HTTP base URL, e.g. "https://collector.example.com:4318"), unless config.transport is a function');
   }
-  const ins = raw.instrumentations;
-  return {
-    ...raw,
-    endpoint,
-    headers: raw.headers ?? {},
-    serviceName: raw.serviceName ?? defaults.serviceName ?? 'unknown_service',
-    serviceVersion: raw.serviceVersion ?? '',
-    environment: raw.environment ?? '',
-    resource: raw.resource ?? {},
-    propagateTraceHeaderCorsUrls: raw.propagateTraceHeaderCorsUrls ?? [],
-    ignoreUrls: raw.ignoreUrls ?? [],
-    redactQueryParams: raw.redactQueryParams ?? [],
-    instrumentations: {
-      fetch: ins.fetch ?? true, xhr: ins.xhr ?? true, navigation: ins.navigation ?? true,
-      errors: ins.errors ?? true, webVitals: ins.webVitals ?? true,
-    },
-    transport,
-    debug: raw.debug ?? false,
-    metrics: { temporality: 'delta', histogramAggregation: 'explicit', ...raw.metrics },
-    encoder: raw.encoder ?? 'auto',
-    gzip: raw.gzip ?? false,
-  } as ResolvedConfig;
+  return { ...out, endpoint, transport } as ResolvedConfig;
 }
 
 /** Whether url matches any of the matchers (strings match as substrings, RegExps test). */

@@ -23,6 +23,14 @@ test.beforeAll(async () => {
   app = await startStaticServer({
     '/': { body: '<!doctype html><meta charset="utf-8"><title>Plume e2e</title><h1>shop</h1><script type="module" src="/test/browser/pages/sdk-app.js"></script>' },
     '/cart': { body: '<!doctype html><title>cart</title>' },
+    '/strict': {
+      headers: { 'content-security-policy': "script-src 'self'" },
+      body: '<!doctype html><meta charset="utf-8"><title>strict</title><script type="module" src="/test/browser/pages/sdk-csp.js"></script>',
+    },
+    '/wasm-allowed': {
+      headers: { 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'" },
+      body: '<!doctype html><meta charset="utf-8"><title>wasm allowed</title><script type="module" src="/test/browser/pages/sdk-csp.js"></script>',
+    },
   }, { '/api/echo': echo(false) });
   other = await startStaticServer({}, { '/allowed/echo': echo(true), '/other/echo': echo(true) });
   collector = await startCollector({ corsOrigins: [app.url] });
@@ -115,3 +123,15 @@ test('every instrumentation reports what happened, linked and propagated', async
   if (preflight) expect(preflight.status).toBe(204);
   expect((await page.consoleErrors()).filter((e) => !/tour:|missing|404|unreachable|ERR_|Failed to load/.test(e))).toEqual([]);
 });
+
+// The wasm is compiled off the main thread with no synchronous probe first: a CSP that
+// refuses WebAssembly must still end in the JS twin, with the data delivered.
+for (const [path, kind] of [['/strict', 'js'], ['/wasm-allowed', 'wasm']] as const) {
+  test(`a page whose CSP ${kind === 'js' ? 'refuses' : 'allows'} wasm: ${kind} encoder, spans delivered`, async ({ page }) => {
+    await page.goto(`${app.url}${path}?collector=${encodeURIComponent(collector.url)}`);
+    await page.waitForFunction(() => typeof (window as any).run === 'function');
+    expect(await page.evaluate(() => (window as any).run())).toBe(kind);
+    await collector.waitFor((c) => c.query.spans({ service: 'e2e-csp' }).length >= 1, 10_000);
+    expect(collector.query.spans({ service: 'e2e-csp' }).map((s) => s.name)).toContain('under-csp');
+  });
+}
