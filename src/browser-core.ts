@@ -36,10 +36,12 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   }
   const resolved = resolveConfig(config, typeof location === 'object' ? location.href : undefined, { serviceName: 'unknown_service:browser' });
   const session = createSession({ ...resolved.session, sampleRate: resolved.sampleRate });
+  let sessionKnown = false;
   const core = createCore(resolved, {
     detectedResource: browserResource(),
     sampleRoot: () => session.sampled(),
-    startAttributes: () => session.attributes(),
+    // Known once the page has loaded (or when something must go out before that).
+    itemAttributes: { get: () => (sessionKnown ? session.attributes() : undefined), resolve: () => { sessionKnown = true; } },
     encoder: encoderLoader({
       mode: resolved.encoder,
       wasm: wasmSource(resolved.wasm),
@@ -78,7 +80,7 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   }
   // What an earlier page could not send goes out once this one has loaded.
   const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 100));
-  const afterLoad = () => { replay(); core.warmEncoder(); };
+  const afterLoad = () => { guard(() => core.exporter.release()); replay(); core.warmEncoder(); };
   if (typeof document !== 'object' || document.readyState === 'complete') idle(afterLoad);
   else addEventListener('load', () => idle(afterLoad), { once: true });
 

@@ -12,13 +12,22 @@ import { writeMetric, type MetricData } from '../record/metric.js';
 import { writeSpan } from '../record/span.js';
 import type { Attributes } from '../sdk/attributes.js';
 import type { ResolvedConfig, Signal } from '../sdk/config.js';
-import type { FinishedSpan } from '../sdk/span.js';
+import { snapshotSpan, type FinishedSpan } from '../sdk/span.js';
 import type { Transport } from '../transport/index.js';
 import { LIVE_SHARE, Sender } from '../transport/sender.js';
 import { Outbox, payloadId } from './outbox.js';
-import { deletePersisted, persist, persistDropped, readPersisted, takeDropped, withReplayLock } from './persist.js';
+import { deletePersisted, hasPersisted, persist, persistDropped, readPersisted, takeDropped, withReplayLock } from './persist.js';
 
 const SIGNAL_CODE: Record<Signal, number> = { traces: SIGNAL_TRACES, metrics: SIGNAL_METRICS, logs: SIGNAL_LOGS };
+
+/**
+ * Attributes every span and log record gets as it is recorded (the browser's session ids).
+ * get() is undefined while they are not known yet: finished items then wait (bounded), so that
+ * page start-up does not pay for the synchronous storage read a session needs (1-5 ms on a
+ * cold page in Chromium, a fraction of that once it has loaded). resolve() makes them known;
+ * every flush calls it first.
+ */
+export interface ItemAttributes { get(): Record<string, unknown> | undefined; resolve(): void }
 
 /** debug: true - sees every item as it is recorded (export/console.ts prints them). */
 export interface DebugSink { span(s: FinishedSpan): void; log(l: FinishedLog): void; metric(m: MetricData): void }
@@ -33,6 +42,9 @@ export class Exporter {
   /** Whoever can add metric data at collection time (meters). */
   collectors: (() => MetricData[])[] = [];
   debug?: DebugSink;
+  itemAttributes?: ItemAttributes;
+  /** Finished spans and logs waiting for itemAttributes. */
+  private waiting: (FinishedSpan | FinishedLog)[] = [];
   readonly outbox: Outbox;
   readonly sender: Sender;
 
@@ -53,7 +65,35 @@ export class Exporter {
     warnOnce(W_DROPPED, `${signal} dropped (${reason}); counted in plume.exporter.dropped`);
   }
 
+  /** Whether the item waits for its item attributes (they are added to it otherwise). */
+  private waits(item: FinishedSpan | FinishedLog, span: boolean): boolean {
+    const ia = this.itemAttributes;
+    if (!ia) return false;
+    const extra = ia.get();
+    if (extra) {
+      Object.assign(item.attributes, extra);
+      return false;
+    }
+    this.waiting.push(span ? snapshotSpan(item as FinishedSpan) : item);
+    // A burst before they are known: know them now rather than hold more than one batch.
+    if (this.waiting.length >= this.config.batch.maxExportBatchSize) this.release();
+    return true;
+  }
+
+  /** Makes the item attributes known and records what waited for them. */
+  release(): void {
+    if (!this.itemAttributes) return;
+    this.itemAttributes.resolve();
+    const items = this.waiting;
+    this.waiting = [];
+    for (const item of items) {
+      if ('severityNumber' in item) this.onLog(item);
+      else this.onSpanEnd(item);
+    }
+  }
+
   onSpanEnd(span: FinishedSpan): void {
+    if (this.waits(span, true)) return;
     const before = this.config.beforeSend;
     if (before) {
       let keep: unknown;
@@ -72,6 +112,7 @@ export class Exporter {
   }
 
   onLog(log: FinishedLog): void {
+    if (this.waits(log, false)) return;
     if (this.debug) guard(() => this.debug!.log(log));
     if (this.full(this.logs)) return this.countDrop('logs', 'queue_full');
     writeLog(this.logs, log, this.config.limits.attributeValueLength);
@@ -138,8 +179,10 @@ export class Exporter {
 
   /** Encodes everything pending and sends it. Resolves when each request has been tried once. */
   async flush(unloading: boolean, withMetrics = true): Promise<void> {
-    // A live flush can wait for the encoder; a page going away cannot.
-    if (!unloading && !this.encoder.current()) await this.encoder.ready().catch(() => undefined);
+    guard(() => this.release());
+    // A live flush waits for the encoder (compiled off the main thread); a page going away
+    // cannot, and enqueue() compiles synchronously then.
+    if (!unloading && this.encoder.kind() === 'none') await this.encoder.ready().catch(() => undefined);
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
     if (withMetrics) guard(() => this.collectMetrics());
     // Going away, requests are cut to what the quota still allows, errors first.
@@ -167,13 +210,15 @@ export class Exporter {
    * tabs or twice; from then on they are this page's, persisted again if it goes away first.
    */
   async replay(): Promise<void> {
-    await withReplayLock(async () => {
-      for (const [key, n] of Object.entries(takeDropped())) this.dropped.set(key, (this.dropped.get(key) ?? 0) + n);
-      for (const r of readPersisted()) {
-        deletePersisted(r.key);
-        this.outbox.push({ id: r.key.slice('plume.outbox.'.length), signal: r.signal, body: r.body, items: r.items, priority: r.priority, attempts: 0, inflight: false, keepalive: false });
-      }
-    });
+    if (hasPersisted()) {
+      await withReplayLock(async () => {
+        for (const [key, n] of Object.entries(takeDropped())) this.dropped.set(key, (this.dropped.get(key) ?? 0) + n);
+        for (const r of readPersisted()) {
+          deletePersisted(r.key);
+          this.outbox.push({ id: r.key.slice('plume.outbox.'.length), signal: r.signal, body: r.body, items: r.items, priority: r.priority, attempts: 0, inflight: false, keepalive: false });
+        }
+      });
+    }
     this.sender.pump();
   }
 }

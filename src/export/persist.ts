@@ -81,6 +81,17 @@ export function readPersisted(): Restored[] {
   return out;
 }
 
+/** Whether an earlier page left anything behind: most pages find nothing, and skip the lock. */
+export function hasPersisted(): boolean {
+  const st = storage();
+  if (!st) return false;
+  for (let k = 0; k < st.length; k++) {
+    const key = st.key(k);
+    if (key && (key.startsWith(PREFIX) || key === DROPPED)) return true;
+  }
+  return false;
+}
+
 export function deletePersisted(key: string): void {
   try { storage()?.removeItem(key); } catch { /* nothing to do */ }
 }

@@ -38,15 +38,16 @@ function pickStorage(): [Storage | undefined, string | null] {
 }
 
 export function createSession(opts: { inactivityTimeoutMillis: number; maxDurationMillis: number; sampleRate: number }): Session {
-  const [storage, stored0] = pickStorage();
-  let first: string | null | undefined = stored0;
+  // Storage is first touched when a session id is first needed, not at init().
+  let storage: Storage | undefined;
+  let picked = false;
   let state: State | undefined;
   let written = 0;
 
   const read = (): State | undefined => {
     try {
-      const raw = first !== undefined ? first : storage?.getItem(KEY);
-      first = undefined;
+      let raw: string | null | undefined;
+      if (!picked) { picked = true; [storage, raw] = pickStorage(); } else raw = storage?.getItem(KEY);
       const v = JSON.parse(raw ?? 'null');
       return v && typeof v.id === 'string' && typeof v.start === 'number' && typeof v.last === 'number' ? v : undefined;
     } catch {

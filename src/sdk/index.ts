@@ -6,7 +6,7 @@ import type { EncoderLoader } from '../encode/loader.js';
 import { now } from '../lib/clock.js';
 import { setDebug } from '../lib/diag.js';
 import { loadConsole } from '../lib/chunks.js';
-import { Exporter, type DebugSink } from '../export/exporter.js';
+import { Exporter, type DebugSink, type ItemAttributes } from '../export/exporter.js';
 import type { FinishedLog } from '../record/log.js';
 import type { FinishedSpan } from './span.js';
 import type { MetricData } from '../record/metric.js';
@@ -19,7 +19,7 @@ import { Logger } from './logger.js';
 import { Meter } from './meter.js';
 import { propagation } from './propagation.js';
 import type { RootSampler } from './sampler.js';
-import type { Span } from './span.js';
+import { snapshotSpan, type Span } from './span.js';
 import { Tracer } from './tracer.js';
 
 export const SDK_VERSION = '0.1.0';
@@ -28,8 +28,8 @@ export interface CoreOptions {
   /** Resource attributes the runtime detected; config values (service.*) win over them. */
   detectedResource: Record<string, unknown>;
   sampleRoot: RootSampler;
-  /** Attributes every span and log record starts with (session ids). */
-  startAttributes?: () => Record<string, unknown>;
+  /** Attributes every span and log record gets as it is recorded (session ids); see Exporter.itemAttributes. */
+  itemAttributes?: ItemAttributes;
   encoder: EncoderLoader;
   transport?: Transport;
 }
@@ -74,20 +74,18 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
   }, { ...config.limits, attributeCount: 1024 }).values;
   const transport = opts.transport ?? createTransport(config);
   const exporter = new Exporter(config, resource, transport, opts.encoder);
+  exporter.itemAttributes = opts.itemAttributes;
   let enabled = true;
   const isEnabled = () => enabled;
-  const startAttributes = opts.startAttributes;
 
   const tracerCore = {
     limits: config.limits,
     sampleRoot: opts.sampleRoot,
-    onStart: (span: Span) => { if (startAttributes) span.setAttributes(startAttributes()); },
     sink: { onEnd: (span: Span) => exporter.onSpanEnd(span) },
     enabled: isEnabled,
   };
   const loggerCore = {
     limits: config.limits,
-    onStart: (attrs: Record<string, unknown>) => { if (startAttributes) Object.assign(attrs, startAttributes()); },
     emit: (log: Parameters<Exporter['onLog']>[0]) => exporter.onLog(log),
     enabled: isEnabled,
   };
@@ -159,12 +157,8 @@ function consoleSink(resource: Attributes): DebugSink {
   type Item = ['span', FinishedSpan] | ['log', FinishedLog] | ['metric', MetricData];
   let held: Item[] | undefined = [];
   let printer: typeof import('../export/console.js') | undefined;
-  const snapshot = (s: FinishedSpan): FinishedSpan => {
-    const sc = s.spanContext();
-    return { ...s, name: s.name, attributes: s.attributes, droppedAttributesCount: s.droppedAttributesCount, spanContext: () => sc };
-  };
   const out = (item: Item) => {
-    if (!printer) { if (held && held.length < 1000) held.push(item[0] === 'span' ? ['span', snapshot(item[1])] : item); return; }
+    if (!printer) { if (held && held.length < 1000) held.push(item[0] === 'span' ? ['span', snapshotSpan(item[1])] : item); return; }
     if (item[0] === 'span') printer.printSpan(item[1], resource);
     else if (item[0] === 'log') printer.printLog(item[1]);
     else printer.printMetric(item[1]);

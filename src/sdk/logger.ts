@@ -23,7 +23,6 @@ export interface LogRecordInput {
 
 export interface LoggerCore {
   limits: Limits;
-  onStart(attrs: Record<string, unknown>): void;
   emit(log: FinishedLog): void;
   enabled(): boolean;
 }
@@ -37,9 +36,7 @@ export class Logger {
     let sc: SpanContext | undefined = span?.spanContext();
     // An unsampled trace's ids would point at spans nobody will ever see.
     if (sc && !(sc.traceFlags & TRACE_FLAG_SAMPLED)) sc = undefined;
-    const extra: Record<string, unknown> = {};
-    this.core.onStart(extra);
-    const { values, dropped } = cleanAttributes({ ...extra, ...record.attributes }, this.core.limits);
+    const { values, dropped } = cleanAttributes(record.attributes, this.core.limits);
     const t = now();
     const sev = record.severityNumber;
     this.core.emit({

@@ -28,6 +28,8 @@ const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(
 
 /** Parses a traceparent header value; undefined when invalid (spec: ignore it). */
 export function parseTraceparent(value: string | null | undefined): SpanContext | undefined {
+  // Most documents carry none: no regex compiled during their start-up.
+  if (!value) return undefined;
   const m = TRACEPARENT.exec(String(value ?? '').trim());
   if (!m) return undefined;
   const [, version, traceId, spanId, flags, rest] = m;

@@ -38,6 +38,15 @@ export interface FinishedSpan {
 
 export interface SpanSink { onEnd(span: Span): void }
 
+/**
+ * A finished span that outlives end(): end() lets the span's own attributes, events and
+ * links go once its sink returns, so whoever keeps one for later keeps this copy.
+ */
+export function snapshotSpan(s: FinishedSpan): FinishedSpan {
+  const sc = s.spanContext();
+  return { ...s, name: s.name, attributes: s.attributes, droppedAttributesCount: s.droppedAttributesCount, spanContext: () => sc };
+}
+
 const NO_EVENTS: SpanEvent[] = [];
 const NO_LINKS: SpanLink[] = [];
 const EMPTY_BAG = new AttributeBag(DEFAULT_LIMITS);

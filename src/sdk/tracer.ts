@@ -16,11 +16,10 @@ export interface SpanOptions {
   root?: boolean;
 }
 
-/** What tracers share: limits, sampling, the start hooks (session attributes) and the sink. */
+/** What tracers share: limits, sampling and the sink. */
 export interface TracerCore {
   limits: Limits;
   sampleRoot: RootSampler;
-  onStart(span: Span): void;
   sink: SpanSink;
   enabled(): boolean;
 }
@@ -39,7 +38,6 @@ export class Tracer {
     if (!sampled) return new NonRecordingSpan(sc);
     const kind = typeof opts.kind === 'number' && opts.kind >= 0 && opts.kind <= 4 ? opts.kind : SpanKind.INTERNAL;
     const span = new Span(sc, name, kind, parent ? parent.spanId : '', !!parent?.isRemote, toMs(opts.startTime), this.scope, this.core.limits, this.core.sink);
-    this.core.onStart(span);
     if (opts.attributes) span.setAttributes(opts.attributes);
     if (opts.links) span.addLinks(opts.links);
     return span;

@@ -9,12 +9,13 @@ import { traceIdRatio } from '../../src/sdk/sampler.js';
 import { SpanKind, SpanStatusCode } from '../../src/sdk/span.js';
 import { setSpan } from '../../src/sdk/span-context.js';
 import { decodeToJson, type Signal } from '../helpers/otlp-schema.js';
+import type { ItemAttributes } from '../../src/export/exporter.js';
 
 type Sent = { signal: Signal; body: Uint8Array; json: any };
 
 // Alternate the encoders between tests: both must give the same results.
 let useWasm = false;
-function setup(extra: Record<string, unknown> = {}, sampleRoot = traceIdRatio(1)) {
+function setup(extra: Record<string, unknown> = {}, sampleRoot = traceIdRatio(1), itemAttributes?: ItemAttributes) {
   useWasm = !useWasm;
   const sent: Sent[] = [];
   const config = resolveConfig({
@@ -23,7 +24,7 @@ function setup(extra: Record<string, unknown> = {}, sampleRoot = traceIdRatio(1)
     ...extra,
   }, undefined);
   const encoder = encoderLoader({ mode: useWasm ? 'wasm' : 'js', wasm: useWasm ? wasmBytes() : undefined, twin: () => encodeRecords });
-  const core = createCore(config, { detectedResource: { 'telemetry.sdk.name': 'plume' }, sampleRoot, encoder });
+  const core = createCore(config, { detectedResource: { 'telemetry.sdk.name': 'plume' }, sampleRoot, encoder, itemAttributes });
   const spans = () => sent.filter((s) => s.signal === 'traces').flatMap((s) => s.json.resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((ss: any) => ss.spans.map((sp: any) => ({ ...sp, scope: ss.scope })))));
   return { core, sent, spans };
 }
@@ -170,6 +171,52 @@ describe('core: traces', () => {
     await new Promise((r) => setTimeout(r, 20));
     const counts = sent.filter((s) => s.signal === 'traces').map((s) => s.json.resourceSpans[0].scopeSpans[0].spans.length);
     expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(20);
+    await core.shutdown();
+  });
+});
+
+describe('core: item attributes (session ids) known late', () => {
+  // What the browser does with its session: not known during start-up, known after load.
+  const lateSession = () => {
+    let known = false, resolved = 0;
+    const ia: ItemAttributes = { get: () => (known ? { 'session.id': 'abc' } : undefined), resolve: () => { known = true; resolved++; } };
+    return { ia, resolutions: () => resolved };
+  };
+  const attr = (item: any, key: string) => item.attributes.find((a: any) => a.key === key)?.value.stringValue;
+
+  it('spans and logs finished before they are known wait, and go out with them', async () => {
+    const { ia, resolutions } = lateSession();
+    const { core, sent, spans } = setup({ batch: { scheduledDelayMillis: 10 } }, traceIdRatio(1), ia);
+    const span = core.tracer.startSpan('early', { attributes: { a: 1 } });
+    span.addEvent('e1');
+    span.end();
+    core.logger.emit({ body: 'early log' });
+    await new Promise((r) => setTimeout(r, 40));
+    expect(sent).toEqual([]);
+    expect(resolutions()).toBe(0);
+    await core.flush();
+    expect(resolutions()).toBe(1);
+    const [s] = spans();
+    expect(s.name).toBe('early');
+    expect(attr(s, 'session.id')).toBe('abc');
+    expect(s.attributes.find((a: any) => a.key === 'a').value.intValue).toBe('1');
+    expect(s.events.map((e: any) => e.name)).toEqual(['e1']);
+    const logs = sent.filter((x) => x.signal === 'logs').flatMap((x) => x.json.resourceLogs[0].scopeLogs[0].logRecords);
+    expect(attr(logs[0], 'session.id')).toBe('abc');
+    core.tracer.startSpan('late').end();
+    await core.flush();
+    expect(attr(spans().find((x: any) => x.name === 'late'), 'session.id')).toBe('abc');
+  });
+
+  it('a burst before they are known does not wait beyond one batch', async () => {
+    const { ia, resolutions } = lateSession();
+    const { core, spans } = setup({ batch: { maxExportBatchSize: 16, scheduledDelayMillis: 60_000 } }, traceIdRatio(1), ia);
+    for (let k = 0; k < 40; k++) core.tracer.startSpan(`s${k}`).end();
+    expect(resolutions()).toBe(1);
+    await core.flush();
+    const got = spans();
+    expect(got).toHaveLength(40);
+    for (const s of got) expect(attr(s, 'session.id')).toBe('abc');
     await core.shutdown();
   });
 });
