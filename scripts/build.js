@@ -10,9 +10,10 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit'
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 mkdirSync(join(root, 'dist'), { recursive: true });
-// -O3s: full speed optimisation with size-aware inlining (half the bytes of plain -O3).
+// -O2: the smallest for this table-driven source (3.0 KB; -O3s and -Oz 3.04 KB) and as fast;
+// -O3 makes 4.4 KB.
 run(bin('asc'), [
-  'wasm/assembly/index.ts', '--runtime', 'stub', '-O3s', '--noAssert', '--use', 'abort=',
+  'wasm/assembly/index.ts', '--runtime', 'stub', '-O2', '--noAssert', '--use', 'abort=',
   '--outFile', 'dist/plume.wasm',
 ]);
 console.log(`dist/plume.wasm: ${statSync(join(root, 'dist/plume.wasm')).size} bytes`);

@@ -1,6 +1,9 @@
-// The JS twin of wasm/assembly/index.ts: the same two walks over the same records, in
-// TypeScript, for pages and runtimes that refuse WebAssembly. Keep it in step with the
-// wasm source function for function; the conformance tests demand byte-identical output.
+// The JS twin of wasm/assembly/index.ts: the same two walks over the same records (size
+// every nested message first, then write into an exact-size buffer), in TypeScript, for
+// pages and runtimes that refuse WebAssembly. The wasm runs both walks through one
+// table-driven walker to stay small; here each message keeps its own sizer and writer, which
+// V8 runs faster. Any change to the output must be made in both: the conformance tests
+// demand byte-identical bytes.
 //
 // 64-bit fields stay as (lo, hi) word pairs: JS numbers cannot hold them, and copying the
 // words keeps doubles' bits exact.

@@ -21,7 +21,7 @@ export function wasmFile(dir: string): string {
   if (existsSync(dist)) {
     copyFileSync(dist, out);
   } else {
-    const asc = spawnSyncOk(join(BIN, 'asc'), ['wasm/assembly/index.ts', '--runtime', 'stub', '-O3s', '--noAssert', '--use', 'abort=', '--outFile', out]);
+    const asc = spawnSyncOk(join(BIN, 'asc'), ['wasm/assembly/index.ts', '--runtime', 'stub', '-O2', '--noAssert', '--use', 'abort=', '--outFile', out]);
     if (!asc) throw new Error('no dist/plume.wasm and asc failed: run npm run build');
   }
   return out;
