@@ -71,4 +71,4 @@ const o = median(results['/otel']) - base, pl = median(results['/plume']) - base
 console.log(`\npage start-up, main-thread script time (median of ${LOADS} cold loads, Chromium, minus a page without SDK: ${base.toFixed(2)} ms)`);
 console.log(`  OTel web quick start (fetch + document-load, no zone)  ${o.toFixed(2)} ms   (${(otel.length / 1024).toFixed(1)} KB minified)`);
 console.log(`  Plume, every instrumentation on (plume.iife.js)        ${pl.toFixed(2)} ms   (target <= 2 ms)`);
-console.log(`  Plume / OTel                                           ${(pl / o).toFixed(2)}x`);
+console.log(`  Plume / OTel                                           ${(pl / o).toFixed(2)}x   (target 2 ms where OTel costs 9.6 ms: <= 0.21x)`);
