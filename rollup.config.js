@@ -15,14 +15,6 @@ const inlineWasm = () => ({
   },
 });
 
-// `import hex from 'plume:wasm-hex'`: the encoder's wasm inlined (no request to make, no
-// asset for a bundler to copy; compiled off the main thread once the page has loaded).
-const wasmHex = () => ({
-  name: 'plume-wasm-hex',
-  resolveId: (id) => (id === 'plume:wasm-hex' ? '\0plume:wasm-hex' : null),
-  load: (id) => (id === '\0plume:wasm-hex' ? `export default ${JSON.stringify(wasmHexString())};` : null),
-});
-
 // The script-tag build cannot import chunks: it loads plume.<name>.js files instead.
 const CHUNKS_IIFE = fileURLToPath(new URL('./src/lib/chunks.iife.ts', import.meta.url));
 const iifeChunks = () => ({
@@ -49,14 +41,14 @@ const esm = {
   input: { browser: 'src/browser.ts', custom: 'src/custom.ts', encoder: 'src/encoder.ts', zone: 'src/zone.ts', edge: 'src/edge/index.ts' },
   // No hoisted bare imports: with sideEffects: false a consumer's bundler drops them anyway.
   output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', hoistTransitiveImports: false },
-  plugins: [inlineWasm(), wasmHex(), nodeResolve(), ts(true)],
+  plugins: [inlineWasm(), nodeResolve(), ts(true)],
 };
 
 // The script tag: plume.iife.js, and the files it loads on demand.
 const iife = (input, file, name) => ({
   input,
   output: { file: `dist/${file}`, format: 'iife', name, inlineDynamicImports: true },
-  plugins: [iifeChunks(), wasmHex(), nodeResolve(), ts(false), terse()],
+  plugins: [iifeChunks(), inlineWasm(), nodeResolve(), ts(false), terse()],
 });
 
 // The snippet is hand-written ES5; terser only shrinks it.

@@ -12,7 +12,7 @@ import { context } from './sdk/context.js';
 import { createCore, type Core, type Plume } from './sdk/index.js';
 import { getSpan } from './sdk/span-context.js';
 import type { WasmSource } from './encode/wasm-bridge.js';
-import wasmHex from 'plume:wasm-hex';
+import wasmHex from './encode/wasm-inline.js';
 import { fromHex } from './lib/hex.js';
 import { encoderLoader } from './encode/loader.js';
 import { loadSelfCheck, loadTwin } from './lib/chunks.js';

@@ -28,13 +28,6 @@ export interface LoaderOptions {
   twin: () => Encode | Promise<Encode>;
 }
 
-// CSP refusals say so in every engine's message ("Refused to compile…", "…'unsafe-eval'…"):
-// keep the word the docs and tests look for.
-const refusal = (e: unknown): string => {
-  const m = String((e as Error)?.message ?? e);
-  return /refus|unsafe-eval|csp|content security/i.test(m) ? `WebAssembly compilation refused (${m})` : `the wasm encoder failed to compile (${m})`;
-};
-
 export function encoderLoader(opts: LoaderOptions): EncoderLoader {
   let encode: Encode | undefined;
   let kind: 'wasm' | 'js' | 'none' = 'none';
@@ -45,30 +38,33 @@ export function encoderLoader(opts: LoaderOptions): EncoderLoader {
   const ready = new Promise<Encode>((resolve, reject) => { settled = resolve; failed = reject; });
   ready.catch(() => {}); // a failure is reported to whoever awaits ready(), not as unhandled
 
+  // The first encoder to arrive is the one used.
+  const take = (e: Encode, k: 'wasm' | 'js'): Encode => {
+    if (!encode) { encode = e; kind = k; settled(e); }
+    return e;
+  };
   const useTwin = (why: string): Promise<Encode> => {
     if (why) debugWarn(W_WASM_FALLBACK, `${why}; the JS twin encodes the same bytes`);
-    const take = (t: Encode) => {
-      if (!encode) { encode = t; kind = 'js'; settled(t); }
-      return t;
-    };
     if (!twinLoading) {
       const t = opts.twin();
       // A twin at hand (edge, node) is taken now; a browser's is a chunk still loading.
-      twinLoading = typeof t === 'function' ? Promise.resolve(take(t)) : t.then(take, (e) => { failed(e); throw e; });
+      twinLoading = typeof t === 'function' ? Promise.resolve(take(t, 'js')) : t.then((e) => take(e, 'js'), (e) => { failed(e); throw e; });
       twinLoading.catch(() => {});
     }
     return twinLoading;
   };
+  // A CSP refusal says so in the engine's own message ("Refused to compile…", "…'unsafe-eval'…").
+  const wasmFailed = (e: unknown): void => {
+    if (encode) return;
+    bytes = undefined;
+    void useTwin(`the wasm encoder could not be compiled or instantiated (${(e as Error)?.message ?? e})`);
+  };
   const compile = (): boolean => {
     if (encode || !bytes) return !!encode;
     try {
-      const e = wasmEncoderSync(bytes);
-      encode = e.encode;
-      kind = 'wasm';
-      settled(encode);
+      take(wasmEncoderSync(bytes).encode, 'wasm');
     } catch (e) {
-      bytes = undefined;
-      void useTwin(refusal(e));
+      wasmFailed(e);
     }
     return !!encode;
   };
@@ -96,23 +92,14 @@ export function encoderLoader(opts: LoaderOptions): EncoderLoader {
   // synchronous wasm use of a page costs about a millisecond, and a CSP without
   // 'wasm-unsafe-eval' (or WebKit's refusal at instantiation) rejects these promises just
   // as well. current() compiles synchronously only if a batch must go out before this is done.
+  let compiling = false;
   const background = (b: BufferSource | WebAssembly.Module): void => {
     if (encode || compiling) return;
     compiling = true;
     (b instanceof WebAssembly.Module ? WebAssembly.instantiate(b, {}) : WebAssembly.instantiate(b, {}).then((r) => r.instance))
-      .then((instance) => {
-        if (encode) return;
-        encode = wasmEncoder(instance).encode;
-        kind = 'wasm';
-        settled(encode);
-      })
-      .catch((e) => {
-        if (encode) return;
-        bytes = undefined;
-        void useTwin(refusal(e));
-      });
+      .then((instance) => { if (!encode) take(wasmEncoder(instance).encode, 'wasm'); })
+      .catch(wasmFailed);
   };
-  let compiling = false;
   if (!opts.lazy || opts.mode === 'js') begin();
 
   return {
