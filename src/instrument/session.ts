@@ -10,6 +10,7 @@ import { newTraceId } from '../lib/ids.js';
 interface State { id: string; start: number; last: number; previousId?: string }
 
 export interface Session {
+  /** session.id and session.previous_id: the same object for as long as the session lasts (read only). */
   attributes(): Record<string, string>;
   sampled(): boolean;
   id(): string;
@@ -43,6 +44,8 @@ export function createSession(opts: { inactivityTimeoutMillis: number; maxDurati
   let picked = false;
   let state: State | undefined;
   let written = 0;
+  let attrs: Record<string, string> | undefined;
+  let attrsOf: State | undefined;
 
   const read = (): State | undefined => {
     try {
@@ -76,11 +79,15 @@ export function createSession(opts: { inactivityTimeoutMillis: number; maxDurati
   };
 
   return {
+    // Asked for every span and log as it is recorded: one object per session, not per item.
     attributes(): Record<string, string> {
       const s = current();
-      const out: Record<string, string> = { 'session.id': s.id };
-      if (s.previousId) out['session.previous_id'] = s.previousId;
-      return out;
+      if (s !== attrsOf) {
+        attrsOf = s;
+        attrs = { 'session.id': s.id };
+        if (s.previousId) attrs['session.previous_id'] = s.previousId;
+      }
+      return attrs!;
     },
     sampled: () => opts.sampleRate >= 1 || idRatio(current().id) < opts.sampleRate,
     id: () => current().id,
