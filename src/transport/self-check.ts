@@ -18,15 +18,18 @@ export async function checkCollector(endpoint: string): Promise<SelfCheckResult>
   const origin = typeof location === 'object' ? location.origin : '';
   if (!nativeFetch) return { ok: false, problems: ['fetch is not available'] };
   const violations: SecurityPolicyViolationEvent[] = [];
-  const onViolation = (e: Event) => violations.push(e as SecurityPolicyViolationEvent);
+  let arrived: (() => void) | undefined;
+  const onViolation = (e: Event) => { violations.push(e as SecurityPolicyViolationEvent); arrived?.(); };
   if (typeof document === 'object') document.addEventListener('securitypolicyviolation', onViolation);
   const attempt = async (init: RequestInit): Promise<Response | undefined> => {
     try { return await nativeFetch!(url, { method: 'POST', body: new Uint8Array(0) as BodyInit, ...init }); } catch { return undefined; }
   };
   try {
     const reach = await attempt({ mode: 'no-cors', credentials: 'omit' });
-    // The violation event is queued as a task: give it one turn to arrive.
-    await new Promise((r) => setTimeout(r, 0));
+    // A connect-src refusal rejects the fetch and queues the violation event as a task of its
+    // own, which Firefox under load has delivered well after the rejection: when the request
+    // failed, wait for the event (a little while at most) before calling it unreachable.
+    if (!reach && !violations.length) await new Promise<void>((r) => { arrived = r; setTimeout(r, 500); });
     if (violations.some((v) => v.violatedDirective.startsWith('connect-src'))) {
       problems.push(`blocked by this page's Content-Security-Policy connect-src: add ${new URL(endpoint).origin} to it`);
       return report(problems);
