@@ -47,10 +47,10 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
     make('lcp', 'ms', MS_BUCKETS); make('fcp', 'ms', MS_BUCKETS); make('ttfb', 'ms', MS_BUCKETS);
     make('inp', 'ms', INP_BUCKETS); make('cls', '1', CLS_BUCKETS);
 
-    const report = (name: string, value: number, path = location.pathname) => guard(() => {
+    const report = (name: string, value: number, path = location.pathname, send = true) => guard(() => {
       hist[name].record(value, { rating: rating(name, value), 'url.path': path, 'browser.navigation.type': navType });
       // Reported while the page is being hidden: send now, there may be no later chance.
-      if (document.visibilityState === 'hidden') ctx.core.flushUnloading();
+      if (send && document.visibilityState === 'hidden') ctx.core.flushUnloading();
     });
     const observe = (name: string, type: string, fn: (list: Entry[]) => void, opts: Record<string, unknown> = {}) => {
       if (!supported.includes(type)) {
@@ -64,10 +64,17 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
       });
     };
 
-    // TTFB: final once the response has started.
+    // TTFB, once the page has loaded, as web-vitals does: the entry is complete then, and a
+    // responseStart of 0 (timing hidden, e.g. after cross-origin redirects in Safari) or beyond
+    // now (an engine bug) is no measurement. Not sent on its own when the page loaded hidden
+    // (a background tab is not going away): the page hide flush takes it.
     if (nav && supported.includes('navigation')) {
-      const ttfb = Math.max((nav.responseStart ?? 0) - activation, 0);
-      if (nav.responseStart! > 0) setTimeout(() => report('ttfb', ttfb), 0);
+      const ttfb = () => {
+        const start = nav.responseStart ?? 0;
+        if (start > 0 && start <= performance.now()) report('ttfb', Math.max(start - activation, 0), undefined, false);
+      };
+      if (document.readyState === 'complete') setTimeout(ttfb, 0);
+      else addEventListener('load', () => setTimeout(ttfb, 0), { once: true });
     } else debugWarn(W_UNSUPPORTED, "TTFB is not reported: this engine has no 'navigation' performance entries");
 
     let fcpDone = false;

@@ -25,7 +25,12 @@ test('TTFB, FCP, LCP and CLS agree with the web-vitals library', async ({ page }
   await new Promise((r) => setTimeout(r, 500));
   await page.show!();
   const wv: Record<string, number> = await page.evaluate(() => (window as any).wv);
-  await collector.waitFor((c) => c.query.metrics({ service: 'vitals' }).some((m) => m.name === 'browser.web_vital.ttfb'), 10_000);
+  await collector.waitFor((c) => c.query.metrics({ service: 'vitals' }).some((m) => m.name === 'browser.web_vital.ttfb'), 10_000).catch(async (e) => {
+    // What did arrive, and what the page saw: enough to tell a lost hide from a lost vital.
+    const names = collector.query.metrics({ service: 'vitals' }).map((m: any) => `${m.name}${JSON.stringify(m.attributes ?? {})}`);
+    const seen = await page.evaluate(() => ({ seen: (window as any).seen, encoder: (window as any).plume?.encoder, wv: (window as any).wv })).catch(() => undefined);
+    throw new Error(`${(e as Error).message}\n  metrics stored: ${names.join(', ') || 'none'}\n  page: ${JSON.stringify(seen)}`);
+  });
   const ours = (name: string) => collector.query.metrics({ service: 'vitals', name: `browser.web_vital.${name}` });
   let compared = 0;
   for (const [name, tolerance] of [['TTFB', 1], ['FCP', 1], ['LCP', 1], ['CLS', 0.001]] as const) {

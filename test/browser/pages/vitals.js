@@ -3,6 +3,9 @@ import { init } from '/dist/browser.js';
 import { onCLS, onFCP, onLCP, onTTFB } from '/wv.js';
 
 window.wv = {};
+// Visibility as the page saw it, for the failure message.
+window.seen = [document.visibilityState];
+addEventListener('visibilitychange', () => window.seen.push(`${document.visibilityState}@${Math.round(performance.now())}`), true);
 const keep = (m) => { window.wv[m.name] = m.value; };
 onTTFB(keep); onFCP(keep); onLCP(keep); onCLS(keep);
 window.plume = init({ endpoint: new URLSearchParams(location.search).get('collector'), serviceName: 'vitals' });
