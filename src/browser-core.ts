@@ -45,7 +45,7 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
     encoder: encoderLoader({
       mode: resolved.encoder,
       wasm: wasmSource(resolved.wasm),
-      // Nothing wasm happens during page start-up: warm() after load, or the first encode.
+      // Nothing wasm happens during page start-up: the first export compiles it.
       lazy: true,
       twin: loadTwin,
     }),
@@ -78,11 +78,11 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
     // Back from the bfcache: what was persisted on the way out can go now.
     addEventListener('pageshow', (e) => { if ((e as PageTransitionEvent).persisted) replay(); });
   }
-  // What an earlier page could not send goes out once this one has loaded.
+  // The session read, the wasm compile and the replay of what earlier pages persisted all
+  // wait for the first export (scheduledDelayMillis after the first item, as OTel's batch
+  // processor waits): none of it is needed to record, and a loading page pays for every
+  // synchronous storage round trip and first run of code.
   const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 100));
-  const afterLoad = () => { guard(() => core.exporter.release()); replay(); core.warmEncoder(); };
-  if (typeof document !== 'object' || document.readyState === 'complete') idle(afterLoad);
-  else addEventListener('load', () => idle(afterLoad), { once: true });
 
   // debug: look at the collector once, and say exactly what is wrong with its answers.
   let collectorCheck: Promise<unknown> | undefined;

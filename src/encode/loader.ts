@@ -9,8 +9,6 @@ import { wasmEncoder, wasmEncoderSync, type WasmSource } from './wasm-bridge.js'
 export type Encode = (signal: number, rec: Records, root: number) => Uint8Array;
 
 export interface EncoderLoader {
-  /** Start getting the wasm ready now (fetch, compile and instantiate off the main thread). */
-  warm(): void;
   /** The encoder if one can be had synchronously now (compiling fetched wasm bytes if needed). */
   current(): Encode | undefined;
   /** Resolves with an encoder once one is available. */
@@ -22,7 +20,7 @@ export interface LoaderOptions {
   mode: 'auto' | 'wasm' | 'js';
   /** The module; a function is called for bytes only when they are first needed. */
   wasm?: WasmSource | (() => BufferSource);
-  /** Do nothing until warm() or the first encode (browsers: keeps page start-up free of wasm work). */
+  /** Do nothing until the first export asks for an encoder (browsers: keeps page start-up free of wasm work). */
   lazy?: boolean;
   /** The twin, statically (edge, node) or as a lazily imported chunk (browsers). */
   twin: () => Encode | Promise<Encode>;
@@ -103,10 +101,6 @@ export function encoderLoader(opts: LoaderOptions): EncoderLoader {
   if (!opts.lazy || opts.mode === 'js') begin();
 
   return {
-    warm() {
-      begin();
-      if (bytes) background(bytes);
-    },
     current() {
       begin();
       if (!encode) compile();

@@ -45,6 +45,9 @@ export class Exporter {
   itemAttributes?: ItemAttributes;
   /** Finished spans and logs waiting for itemAttributes. */
   private waiting: (FinishedSpan | FinishedLog)[] = [];
+  private replayed = false;
+  /** Work that produces items, done at the next export rather than now. */
+  private deferred: (() => void)[] = [];
   readonly outbox: Outbox;
   readonly sender: Sender;
 
@@ -77,7 +80,18 @@ export class Exporter {
     this.waiting.push(span ? snapshotSpan(item as FinishedSpan) : item);
     // A burst before they are known: know them now rather than hold more than one batch.
     if (this.waiting.length >= this.config.batch.maxExportBatchSize) this.release();
+    else if (!this.timer) this.schedule(this.config.batch.scheduledDelayMillis);
     return true;
+  }
+
+  /**
+   * Runs fn at the next export, and makes sure there is one: items that can be made as well
+   * later as now (the page-load spans, from timings that no longer change) cost the loading
+   * page nothing.
+   */
+  atExport(fn: () => void): void {
+    this.deferred.push(fn);
+    if (!this.timer) this.schedule(this.config.batch.scheduledDelayMillis);
   }
 
   /** Makes the item attributes known and records what waited for them. */
@@ -179,7 +193,14 @@ export class Exporter {
 
   /** Encodes everything pending and sends it. Resolves when each request has been tried once. */
   async flush(unloading: boolean, withMetrics = true): Promise<void> {
+    for (const fn of this.deferred.splice(0)) guard(fn);
     guard(() => this.release());
+    // What earlier pages persisted goes out with this page's first export, not at its start:
+    // reading storage is a synchronous round trip a loading page should not pay for.
+    if (!unloading && !this.replayed) {
+      this.replayed = true;
+      await this.replay().catch(() => undefined);
+    }
     // A live flush waits for the encoder (compiled off the main thread); a page going away
     // cannot, and enqueue() compiles synchronously then.
     if (!unloading && this.encoder.kind() === 'none') await this.encoder.ready().catch(() => undefined);

@@ -81,8 +81,9 @@ export const navigationInstrumentation = (): Instrumentation => ({
       off.push(() => target.removeEventListener(type, h));
     };
 
-    // Page load: the timings are complete once the load event has finished.
-    const afterLoad = () => setTimeout(() => guard(() => pageLoad(ctx, tracer)), 0);
+    // Page load: the timings are complete once the load event has finished, and do not change
+    // after it, so the spans are made when they are exported, not while the page loads.
+    const afterLoad = () => setTimeout(() => ctx.core.exporter.atExport(() => pageLoad(ctx, tracer)), 0);
     if (document.readyState === 'complete') afterLoad();
     else on(window, 'load', afterLoad);
 

@@ -59,8 +59,6 @@ export interface Core extends Plume {
   flushUnloading(): void;
   /** Sends what earlier pages of this origin persisted. */
   replay(): Promise<void>;
-  /** Gets the encoder ready now (browsers call it once the page has loaded). */
-  warmEncoder(): void;
 }
 
 export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
@@ -137,7 +135,6 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
     },
     flushUnloading: () => { void exporter.flush(true); },
     replay: () => exporter.replay(),
-    warmEncoder: () => opts.encoder.warm(),
     async shutdown() {
       if (!enabled) return;
       await exporter.flush(false);

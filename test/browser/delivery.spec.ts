@@ -73,20 +73,21 @@ for (const [leave, net] of CASES) {
           collector.reset();
           const trial = `${leave}-${n}-${hog}-${t}-${Date.now()}`;
           await page.goto(`${app.url}/loss?collector=${encodeURIComponent(collector.url)}`);
-          // Recording starts once the page is loaded and the encoder is compiled.
-          await page.waitForFunction(() => (window as any).plume?.encoder === 'wasm' || (window as any).plume?.encoder === 'js');
+          // Recording starts once the page is loaded (the encoder is compiled by the first export,
+          // or synchronously by a page going away before it).
+          await page.waitForFunction(() => document.readyState === 'complete' && !!(window as any).plume);
           if (hog) await page.evaluate((u: string) => (window as any).hogQuota(u, 60_000), `${app.url}/slow-sink`);
           if (net === '4g') {
             await page.cdp!('Network.enable');
             await page.cdp!('Network.emulateNetworkConditions', { offline: false, latency: 100, downloadThroughput: (9e6 / 8), uploadThroughput: (1.5e6 / 8) });
           }
           await page.evaluate((k: number, id: string) => (window as any).record(k, id), n, trial);
-          const ready = () => page.waitForFunction(() => (window as any).plume?.encoder === 'wasm' || (window as any).plume?.encoder === 'js');
+          const ready = () => page.waitForFunction(() => document.readyState === 'complete' && !!(window as any).plume);
           if (leave === 'navigate') {
             await page.goto(`${app.url}/away`);
             // The next page of the origin sends what was persisted.
             await page.goto(`${app.url}/loss?collector=${encodeURIComponent(collector.url)}`);
-            // (and is left only once ready, so its own early spans are not counted as dropped here)
+            // (and is left only once loaded: a page left while loading is another case)
             await ready();
           } else if (leave === 'close') {
             await page.close();

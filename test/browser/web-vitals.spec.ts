@@ -19,7 +19,7 @@ test.afterAll(async () => { await Promise.all([app.close(), collector.close()]);
 test('TTFB, FCP, LCP and CLS agree with the web-vitals library', async ({ page }) => {
   test.skip(!page.hide, 'needs hide() to make both report');
   await page.goto(`${app.url}/?collector=${encodeURIComponent(collector.url)}`);
-  await page.waitForFunction(() => (window as any).plume?.encoder !== 'none');
+  await page.waitForFunction(() => document.readyState === 'complete' && !!(window as any).plume);
   await new Promise((r) => setTimeout(r, 800));
   await page.hide!();
   await new Promise((r) => setTimeout(r, 500));

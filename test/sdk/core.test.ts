@@ -176,7 +176,7 @@ describe('core: traces', () => {
 });
 
 describe('core: item attributes (session ids) known late', () => {
-  // What the browser does with its session: not known during start-up, known after load.
+  // What the browser does with its session: not read during start-up, read by the first export.
   const lateSession = () => {
     let known = false, resolved = 0;
     const ia: ItemAttributes = { get: () => (known ? { 'session.id': 'abc' } : undefined), resolve: () => { known = true; resolved++; } };
@@ -184,18 +184,20 @@ describe('core: item attributes (session ids) known late', () => {
   };
   const attr = (item: any, key: string) => item.attributes.find((a: any) => a.key === key)?.value.stringValue;
 
-  it('spans and logs finished before they are known wait, and go out with them', async () => {
+  it('spans and logs finished before they are known wait for the first export, and go out with them', async () => {
     const { ia, resolutions } = lateSession();
-    const { core, sent, spans } = setup({ batch: { scheduledDelayMillis: 10 } }, traceIdRatio(1), ia);
+    const { core, sent, spans } = setup({ batch: { scheduledDelayMillis: 30 } }, traceIdRatio(1), ia);
     const span = core.tracer.startSpan('early', { attributes: { a: 1 } });
     span.addEvent('e1');
     span.end();
     core.logger.emit({ body: 'early log' });
-    await new Promise((r) => setTimeout(r, 40));
-    expect(sent).toEqual([]);
     expect(resolutions()).toBe(0);
-    await core.flush();
+    // Waiting items schedule the export like any other: nothing waits for ever.
+    await new Promise((r) => setTimeout(r, 10));
+    expect(sent).toEqual([]);
+    await vi.waitFor(() => expect(sent.length).toBeGreaterThan(0), { timeout: 2000 });
     expect(resolutions()).toBe(1);
+    await core.flush();
     const [s] = spans();
     expect(s.name).toBe('early');
     expect(attr(s, 'session.id')).toBe('abc');
@@ -217,6 +219,17 @@ describe('core: item attributes (session ids) known late', () => {
     const got = spans();
     expect(got).toHaveLength(40);
     for (const s of got) expect(attr(s, 'session.id')).toBe('abc');
+    await core.shutdown();
+  });
+
+  it('work left for the export (the page-load spans) runs once, at the next export, and schedules one', async () => {
+    const { core, spans } = setup({ batch: { scheduledDelayMillis: 20 } });
+    let runs = 0;
+    core.exporter.atExport(() => { runs++; core.tracer.startSpan('made at export').end(); });
+    expect(runs).toBe(0);
+    await vi.waitFor(() => expect(spans().map((s: any) => s.name)).toEqual(['made at export']), { timeout: 2000 });
+    await core.flush();
+    expect(runs).toBe(1);
     await core.shutdown();
   });
 });
