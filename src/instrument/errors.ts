@@ -5,6 +5,7 @@
 // plume.errors.suppressed on the next record of that error.
 import { now } from '../lib/clock.js';
 import { guard } from '../lib/diag.js';
+import { once } from '../lib/once.js';
 import { fullUrl, toUrl } from '../lib/url.js';
 import { SeverityNumber } from '../sdk/logger.js';
 import { exceptionAttributes, Span } from '../sdk/span.js';
@@ -20,12 +21,12 @@ export const errorsInstrumentation = (): Instrumentation => ({
     const opt = ctx.config.instrumentations.errors;
     const maxPerMinute = typeof opt === 'object' && typeof opt.maxPerMinute === 'number' ? opt.maxPerMinute : 10;
     const logger = ctx.core.getLogger('plume.errors');
-    const counter = ctx.core.getMeter('plume.errors').createCounter('browser.errors', { unit: '{error}', valueType: 'int', description: 'Uncaught errors, unhandled rejections and failed resource loads.' });
+    const counter = once(() => ctx.core.getMeter('plume.errors').createCounter('browser.errors', { unit: '{error}', valueType: 'int', description: 'Uncaught errors, unhandled rejections and failed resource loads.' }));
     const seen = new Map<string, { since: number; n: number; held: number }>();
 
     const record = (attrs: Record<string, string>, kind: string, time = now()) => {
       const type = attrs['exception.type'] ?? 'Error';
-      counter.add(1, { 'exception.type': type, 'browser.error.kind': kind });
+      counter().add(1, { 'exception.type': type, 'browser.error.kind': kind });
       const key = `${type}\u0000${attrs['exception.message'] ?? ''}`;
       let s = seen.get(key);
       if (!s || time - s.since > WINDOW_MS) seen.set(key, (s = { since: time, n: 0, held: s?.held ?? 0 }));

@@ -2,6 +2,7 @@
 // headers to propagate (same origin and propagateTraceHeaderCorsUrls only), and the
 // http.client.request.duration histogram.
 import { now } from '../lib/clock.js';
+import { once } from '../lib/once.js';
 import { defaultPort, fullUrl, isSameOrigin, serverTimingTraceparent, toUrl } from '../lib/url.js';
 import { matchesAny } from '../sdk/config.js';
 import { parseTraceparent, propagation } from '../sdk/propagation.js';
@@ -22,9 +23,9 @@ export interface ClientRequest {
 
 export function httpClient(ctx: InstrumentationContext, scopeName: string) {
   const tracer = ctx.core.getTracer(scopeName);
-  const duration = ctx.core.getMeter(scopeName).createHistogram('http.client.request.duration', {
+  const duration = once(() => ctx.core.getMeter(scopeName).createHistogram('http.client.request.duration', {
     unit: 's', description: 'Duration of HTTP client requests.', advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-  });
+  }));
   const endpoint = ctx.config.endpoint;
   const ignore = ctx.config.ignoreUrls.concat(
     typeof ctx.config.instrumentations.fetch === 'object' ? ctx.config.instrumentations.fetch.ignoreUrls ?? [] : [],
@@ -77,7 +78,7 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string) {
         const m: Record<string, unknown> = { 'http.request.method': method, 'server.address': u.hostname, 'server.port': port, 'url.scheme': u.protocol.slice(0, -1) };
         if (status > 0) m['http.response.status_code'] = status;
         if (error) m['error.type'] = error;
-        duration.record((now() - started) / 1000, m);
+        duration().record((now() - started) / 1000, m);
       },
     };
   };

@@ -33,22 +33,28 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
   name: 'webVitals',
   install(ctx) {
     if (typeof window !== 'object' || typeof PerformanceObserver !== 'function') return;
-    const meter = ctx.core.getMeter('plume.web-vitals');
     const supported = (PerformanceObserver as unknown as { supportedEntryTypes?: readonly string[] }).supportedEntryTypes ?? [];
     const nav = performance.getEntriesByType?.('navigation')[0] as Entry | undefined;
     const activation = nav?.activationStart ?? 0;
     const startedHidden = document.visibilityState === 'hidden';
     const navType = nav ? (nav as PerformanceNavigationTiming).type.replace('_', '-') : 'navigate';
     const observers: PerformanceObserver[] = [];
-    const hist: Record<string, { record(v: number, a?: Record<string, unknown>): void }> = {};
-    const make = (name: string, unit: string, b: number[]) => {
-      hist[name] = meter.createHistogram(`browser.web_vital.${name}`, { unit, description: `Web Vital ${name.toUpperCase()}`, advice: { explicitBucketBoundaries: b } });
+    // A vital is final when reported, so it is put into its histogram when the metrics are
+    // collected: the meter's code then never runs while the page loads.
+    const pending: [name: string, value: number, attributes: Record<string, unknown>][] = [];
+    let hist: Record<string, { record(v: number, a?: Record<string, unknown>): void }> | undefined;
+    const recordPending = () => {
+      if (!hist) {
+        const meter = ctx.core.getMeter('plume.web-vitals');
+        const make = (unit: string, advice: number[]) => (name: string) => meter.createHistogram(`browser.web_vital.${name}`, { unit, description: `Web Vital ${name.toUpperCase()}`, advice: { explicitBucketBoundaries: advice } });
+        const ms = make('ms', MS_BUCKETS);
+        hist = { lcp: ms('lcp'), fcp: ms('fcp'), ttfb: ms('ttfb'), inp: make('ms', INP_BUCKETS)('inp'), cls: make('1', CLS_BUCKETS)('cls') };
+      }
+      for (const [name, value, attributes] of pending.splice(0)) hist[name].record(value, attributes);
     };
-    make('lcp', 'ms', MS_BUCKETS); make('fcp', 'ms', MS_BUCKETS); make('ttfb', 'ms', MS_BUCKETS);
-    make('inp', 'ms', INP_BUCKETS); make('cls', '1', CLS_BUCKETS);
-
     const report = (name: string, value: number, path = location.pathname, send = true) => guard(() => {
-      hist[name].record(value, { rating: rating(name, value), 'url.path': path, 'browser.navigation.type': navType });
+      if (!pending.length) ctx.core.exporter.atExport(recordPending);
+      pending.push([name, value, { rating: rating(name, value), 'url.path': path, 'browser.navigation.type': navType }]);
       // Reported while the page is being hidden: send now, there may be no later chance.
       if (send && document.visibilityState === 'hidden') ctx.core.flushUnloading();
     });
