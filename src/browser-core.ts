@@ -38,7 +38,7 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   const session = createSession({ ...resolved.session, sampleRate: resolved.sampleRate });
   let sessionKnown = false;
   const core = createCore(resolved, {
-    detectedResource: browserResource(),
+    detectedResource: browserResource,
     sampleRoot: () => session.sampled(),
     // Known once the page has loaded (or when something must go out before that).
     itemAttributes: { get: () => (sessionKnown ? session.attributes() : undefined), resolve: () => { sessionKnown = true; } },

@@ -53,7 +53,7 @@ export class Exporter {
 
   constructor(
     private readonly config: ResolvedConfig,
-    private readonly resource: Attributes,
+    private readonly resource: () => Attributes,
     transport: Transport,
     private readonly encoder: EncoderLoader,
   ) {
@@ -170,7 +170,7 @@ export class Exporter {
       return;
     }
     try {
-      const chunks = encodeChunks(batch, this.resource, limit, (rec, root) => encode(SIGNAL_CODE[signal], rec, root), unloading);
+      const chunks = encodeChunks(batch, this.resource(), limit, (rec, root) => encode(SIGNAL_CODE[signal], rec, root), unloading);
       for (const c of chunks) {
         this.outbox.push({ id: payloadId(), signal, body: c.body, items: c.items, priority: c.priority, attempts: 0, inflight: false, keepalive: false });
       }

@@ -6,6 +6,7 @@ import type { EncoderLoader } from '../encode/loader.js';
 import { now } from '../lib/clock.js';
 import { setDebug } from '../lib/diag.js';
 import { loadConsole } from '../lib/chunks.js';
+import { once } from '../lib/once.js';
 import { Exporter, type DebugSink, type ItemAttributes } from '../export/exporter.js';
 import type { FinishedLog } from '../record/log.js';
 import type { FinishedSpan } from './span.js';
@@ -26,7 +27,8 @@ export const SDK_VERSION = '0.1.0';
 
 export interface CoreOptions {
   /** Resource attributes the runtime detected; config values (service.*) win over them. */
-  detectedResource: Record<string, unknown>;
+  /** What the runtime knows about itself; a function is called at the first export. */
+  detectedResource: Record<string, unknown> | (() => Record<string, unknown>);
   sampleRoot: RootSampler;
   /** Attributes every span and log record gets as it is recorded (session ids); see Exporter.itemAttributes. */
   itemAttributes?: ItemAttributes;
@@ -63,13 +65,14 @@ export interface Core extends Plume {
 
 export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
   setDebug(config.debug);
-  const resource = cleanAttributes({
-    ...opts.detectedResource,
+  // Needed by the first export, not before: a page does not pay for it while it loads.
+  const resource = once(() => cleanAttributes({
+    ...(typeof opts.detectedResource === 'function' ? opts.detectedResource() : opts.detectedResource),
     ...config.resource,
     'service.name': config.serviceName,
     ...(config.serviceVersion ? { 'service.version': config.serviceVersion } : {}),
     ...(config.environment ? { 'deployment.environment.name': config.environment } : {}),
-  }, { ...config.limits, attributeCount: 1024 }).values;
+  }, { ...config.limits, attributeCount: 1024 }).values);
   const transport = opts.transport ?? createTransport(config);
   const exporter = new Exporter(config, resource, transport, opts.encoder);
   exporter.itemAttributes = opts.itemAttributes;
@@ -111,7 +114,7 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
     meters.push(m);
     return m;
   });
-  if (config.debug) exporter.debug = consoleSink(resource);
+  if (config.debug) exporter.debug = consoleSink(resource());
   const plumeScope = { name: 'plume', version: SDK_VERSION };
   exporter.collectors.push(() => meters.flatMap((m) => m.collect()));
   exporter.collectors.push(() => droppedMetric(exporter, plumeScope, config.metrics.temporality === 'delta'));
@@ -127,7 +130,8 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
     logger: getLogger('plume', SDK_VERSION),
     getTracer, getMeter, getLogger,
     context, propagation,
-    exporter, config, resource,
+    exporter, config,
+    get resource() { return resource(); },
     get encoder() { return opts.encoder.kind(); },
     flush: async () => {
       await Promise.all(meters.map((m) => m.ready()));
