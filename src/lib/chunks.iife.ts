@@ -3,8 +3,9 @@
 import type { Encode } from '../encode/loader.js';
 
 type Registry = Record<string, unknown>;
-const base = typeof document === 'object' && document.currentScript instanceof HTMLScriptElement
-  ? document.currentScript.src.replace(/[^/]*$/, '') : '';
+// Read while this file runs: currentScript is null once it has. (An SVG <script> has no src.)
+const src = typeof document === 'object' ? (document.currentScript as HTMLScriptElement | null)?.src : undefined;
+const base = typeof src === 'string' ? src.slice(0, src.lastIndexOf('/') + 1) : '';
 
 function load<T>(name: string): Promise<T> {
   const w = window as unknown as { __plume?: Registry };
