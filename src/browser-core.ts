@@ -40,7 +40,9 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   const core = createCore(resolved, {
     detectedResource: browserResource,
     sampleRoot: () => session.sampled(),
-    // Known once the page has loaded (or when something must go out before that).
+    // Known at the first export, which reads the session (or sooner, when a burst or a hidden
+    // page makes something go out): the first storage read is a synchronous round trip a
+    // loading page should not pay for.
     itemAttributes: { get: () => (sessionKnown ? session.attributes() : undefined), resolve: () => { sessionKnown = true; } },
     encoder: encoderLoader({
       mode: resolved.encoder,
@@ -78,10 +80,9 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
     // Back from the bfcache: what was persisted on the way out can go now.
     addEventListener('pageshow', (e) => { if ((e as PageTransitionEvent).persisted) replay(); });
   }
-  // The session read, the wasm compile and the replay of what earlier pages persisted all
-  // wait for the first export (scheduledDelayMillis after the first item, as OTel's batch
-  // processor waits): none of it is needed to record, and a loading page pays for every
-  // synchronous storage round trip and first run of code.
+  // Nothing else happens after load: the session read, the wasm compile and the replay of
+  // what earlier pages persisted wait for the first export (scheduledDelayMillis after the
+  // first item, as OTel's batch processor waits); none of it is needed to record.
   const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 100));
 
   // debug: look at the collector once, and say exactly what is wrong with its answers.
