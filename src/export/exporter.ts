@@ -32,6 +32,8 @@ export interface ItemAttributes { get(): Record<string, unknown> | undefined; re
 /** debug: true - sees every item as it is recorded (export/console.ts prints them). */
 export interface DebugSink { span(s: FinishedSpan): void; log(l: FinishedLog): void; metric(m: MetricData): void }
 
+const idle = (fn: () => void): unknown => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 0));
+
 export class Exporter {
   private spans = new RecordBatch();
   private logs = new RecordBatch();
@@ -46,6 +48,7 @@ export class Exporter {
   /** Finished spans and logs waiting for itemAttributes. */
   private waiting: (FinishedSpan | FinishedLog)[] = [];
   private replayed = false;
+  private released = false;
   /** Work that produces items, done at the next export rather than now. */
   private deferred: (() => void)[] = [];
   readonly outbox: Outbox;
@@ -80,7 +83,13 @@ export class Exporter {
     this.waiting.push(span ? snapshotSpan(item as FinishedSpan) : item);
     // A burst before they are known: know them now rather than hold more than one batch.
     if (this.waiting.length >= this.config.batch.maxExportBatchSize) this.release();
-    else if (!this.timer) this.schedule(this.config.batch.scheduledDelayMillis);
+    else if (this.waiting.length === 1) {
+      // Something needs them now: learn them, and get the encoder ready, once the main thread
+      // is idle. Left to a page going away, that work (a storage read, a wasm compile, writing
+      // every waiting item) comes before its beacons, and a closing tab may not wait for it.
+      idle(() => { guard(() => this.release()); void this.encoder.ready().catch(() => undefined); });
+      if (!this.timer) this.schedule(this.config.batch.scheduledDelayMillis);
+    }
     return true;
   }
 
@@ -96,7 +105,8 @@ export class Exporter {
 
   /** Makes the item attributes known and records what waited for them. */
   release(): void {
-    if (!this.itemAttributes) return;
+    if (!this.itemAttributes || this.released) return;
+    this.released = true;
     this.itemAttributes.resolve();
     const items = this.waiting;
     this.waiting = [];

@@ -176,7 +176,8 @@ describe('core: traces', () => {
 });
 
 describe('core: item attributes (session ids) known late', () => {
-  // What the browser does with its session: not read during start-up, read by the first export.
+  // What the browser does with its session: not read during start-up, read once something
+  // recorded needs it and the main thread is idle (or by the first export).
   const lateSession = () => {
     let known = false, resolved = 0;
     const ia: ItemAttributes = { get: () => (known ? { 'session.id': 'abc' } : undefined), resolve: () => { known = true; resolved++; } };
@@ -184,7 +185,7 @@ describe('core: item attributes (session ids) known late', () => {
   };
   const attr = (item: any, key: string) => item.attributes.find((a: any) => a.key === key)?.value.stringValue;
 
-  it('spans and logs finished before they are known wait for the first export, and go out with them', async () => {
+  it('spans and logs finished before they are known wait (for an idle moment at most), and go out with them', async () => {
     const { ia, resolutions } = lateSession();
     const { core, sent, spans } = setup({ batch: { scheduledDelayMillis: 30 } }, traceIdRatio(1), ia);
     const span = core.tracer.startSpan('early', { attributes: { a: 1 } });
@@ -192,8 +193,9 @@ describe('core: item attributes (session ids) known late', () => {
     span.end();
     core.logger.emit({ body: 'early log' });
     expect(resolutions()).toBe(0);
-    // Waiting items schedule the export like any other: nothing waits for ever.
+    // They are learnt once the main thread is idle, and the export is scheduled as usual.
     await new Promise((r) => setTimeout(r, 10));
+    expect(resolutions()).toBe(1);
     expect(sent).toEqual([]);
     await vi.waitFor(() => expect(sent.length).toBeGreaterThan(0), { timeout: 2000 });
     expect(resolutions()).toBe(1);
