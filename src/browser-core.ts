@@ -40,14 +40,14 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   const core = createCore(resolved, {
     detectedResource: browserResource,
     sampleRoot: () => session.sampled(),
-    // Known at the first export, which reads the session (or sooner, when a burst or a hidden
-    // page makes something go out): the first storage read is a synchronous round trip a
-    // loading page should not pay for.
+    // Known once the first span or log needs it and the main thread is idle (or sooner, when
+    // a burst or a hidden page makes something go out): the first storage read is a
+    // synchronous round trip a loading page should not pay for.
     itemAttributes: { get: () => (sessionKnown ? session.attributes() : undefined), resolve: () => { sessionKnown = true; } },
     encoder: encoderLoader({
       mode: resolved.encoder,
       wasm: wasmSource(resolved.wasm),
-      // Nothing wasm happens during page start-up: the first export compiles it.
+      // Nothing wasm happens during page start-up: compiled once the first item is recorded.
       lazy: true,
       twin: loadTwin,
     }),
@@ -80,9 +80,9 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
     // Back from the bfcache: what was persisted on the way out can go now.
     addEventListener('pageshow', (e) => { if ((e as PageTransitionEvent).persisted) replay(); });
   }
-  // Nothing else happens after load: the session read, the wasm compile and the replay of
-  // what earlier pages persisted wait for the first export (scheduledDelayMillis after the
-  // first item, as OTel's batch processor waits); none of it is needed to record.
+  // Nothing else happens after load: the session read and the wasm compile wait for the first
+  // item recorded (then for an idle moment), the replay of what earlier pages persisted for
+  // the first export (scheduledDelayMillis after the first item, as OTel's batch processor).
   const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 100));
 
   // debug: look at the collector once, and say exactly what is wrong with its answers.

@@ -20,7 +20,7 @@ export interface LoaderOptions {
   mode: 'auto' | 'wasm' | 'js';
   /** The module; a function is called for bytes only when they are first needed. */
   wasm?: WasmSource | (() => BufferSource);
-  /** Do nothing until the first export asks for an encoder (browsers: keeps page start-up free of wasm work). */
+  /** Do nothing until an encoder is asked for (browsers: keeps page start-up free of wasm work). */
   lazy?: boolean;
   /** The twin, statically (edge, node) or as a lazily imported chunk (browsers). */
   twin: () => Encode | Promise<Encode>;
