@@ -14,7 +14,7 @@ import { getSpan } from './sdk/span-context.js';
 import type { WasmSource } from './encode/wasm-bridge.js';
 import wasmHex from './encode/wasm-inline.js';
 import { fromHex } from './lib/hex.js';
-import { encoderLoader } from './encode/loader.js';
+import { encoderLoader, type EncoderLoader } from './encode/loader.js';
 import { loadSelfCheck, loadTwin } from './lib/chunks.js';
 
 let instance: (Plume & { core: Core }) | undefined;
@@ -37,6 +37,7 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   const resolved = resolveConfig(config, typeof location === 'object' ? location.href : undefined, { serviceName: 'unknown_service:browser' });
   const session = createSession({ ...resolved.session, sampleRate: resolved.sampleRate });
   let sessionKnown = false;
+  let encoder!: EncoderLoader;
   const core = createCore(resolved, {
     detectedResource: browserResource,
     sampleRoot: () => session.sampled(),
@@ -44,13 +45,13 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
     // a burst or a hidden page makes something go out): the first storage read is a
     // synchronous round trip a loading page should not pay for.
     itemAttributes: { get: () => (sessionKnown ? session.attributes() : undefined), resolve: () => { sessionKnown = true; } },
-    encoder: encoderLoader({
+    encoder: (encoder = encoderLoader({
       mode: resolved.encoder,
       wasm: wasmSource(resolved.wasm),
-      // Nothing wasm happens during page start-up: compiled once the first item is recorded.
+      // Nothing wasm happens while the page loads: compiled once it has (see afterLoad).
       lazy: true,
       twin: loadTwin,
-    }),
+    })),
   });
 
   const ictx: InstrumentationContext = {
@@ -80,10 +81,15 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
     // Back from the bfcache: what was persisted on the way out can go now.
     addEventListener('pageshow', (e) => { if ((e as PageTransitionEvent).persisted) replay(); });
   }
-  // Nothing else happens after load: the session read and the wasm compile wait for the first
-  // item recorded (then for an idle moment), the replay of what earlier pages persisted for
-  // the first export (scheduledDelayMillis after the first item, as OTel's batch processor).
+  // After load, when the main thread is idle, the wasm is compiled (off the main thread): a
+  // page left right after loading would otherwise compile it synchronously on its way out,
+  // and a CI run saw Firefox leave without an encoder there (encoder_not_ready drops). The session read waits for the first item recorded
+  // (then for an idle moment), the replay of what earlier pages persisted for the first
+  // export (scheduledDelayMillis after the first item, as OTel's batch processor).
   const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 100));
+  const afterLoad = () => { void encoder.ready().catch(() => undefined); };
+  if (typeof document !== 'object' || document.readyState === 'complete') idle(afterLoad);
+  else addEventListener('load', () => idle(afterLoad), { once: true });
 
   // debug: look at the collector once, and say exactly what is wrong with its answers.
   let collectorCheck: Promise<unknown> | undefined;
