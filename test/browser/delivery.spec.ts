@@ -73,8 +73,8 @@ for (const [leave, net] of CASES) {
           collector.reset();
           const trial = `${leave}-${n}-${hog}-${t}-${Date.now()}`;
           await page.goto(`${app.url}/loss?collector=${encodeURIComponent(collector.url)}`);
-          // Recording starts once the page is loaded (the encoder is compiled by the first export,
-          // or synchronously by a page going away before it).
+          // Recording starts once the page is loaded (the encoder is compiled after load, off the
+          // main thread, or synchronously by a page going away before that).
           await page.waitForFunction(() => document.readyState === 'complete' && !!(window as any).plume);
           if (hog) await page.evaluate((u: string) => (window as any).hogQuota(u, 60_000), `${app.url}/slow-sink`);
           if (net === '4g') {
