@@ -84,10 +84,11 @@ export class Exporter {
     // A burst before they are known: know them now rather than hold more than one batch.
     if (this.waiting.length >= this.config.batch.maxExportBatchSize) this.release();
     else if (this.waiting.length === 1) {
-      // Something needs them now: learn them, and get the encoder ready, once the main thread
-      // is idle. Left to a page going away, that work (a storage read, a wasm compile, writing
-      // every waiting item) comes before its beacons, and a closing tab may not wait for it.
-      idle(() => { guard(() => this.release()); void this.encoder.ready().catch(() => undefined); });
+      // Something needs them now: learn them once the main thread is idle. Left to a page
+      // going away, that work (a storage read, writing every waiting item) comes before its
+      // beacons, and a closing tab may not wait for it. (The browser readies the encoder
+      // after load on its own.)
+      idle(() => guard(() => this.release()));
       if (!this.timer) this.schedule(this.config.batch.scheduledDelayMillis);
     }
     return true;
