@@ -58,7 +58,7 @@ rows.push({ label: "ESM import of 'plume', all instrumentations", raw: esm.main.
 const esmRow = rows[rows.length - 1];
 const edge = await bundle(`import { instrument } from 'plume/edge'; export default instrument({ fetch: () => new Response('ok') }, { endpoint: 'https://c' });`, 'edge-app');
 rows.push({ label: 'plume/edge (worker bundle)', raw: edge.main.length, br: br(edge.main), gz: gz(edge.main) });
-for (const f of readdirSync(dist).filter((f) => /^plume\.(twin|console|self-check|exp-histogram)\.js$/.test(f))) file(`${f} (on demand only)`, f);
+for (const f of readdirSync(dist).filter((f) => /^plume\.(twin|console|self-check|exp-histogram|replay)\.js$/.test(f))) file(`${f} (on demand only)`, f);
 
 console.log(`${'what'.padEnd(50)} ${'raw'.padStart(9)} ${'gzip'.padStart(9)} ${'brotli'.padStart(9)}`);
 for (const r of rows) console.log(`${r.label.padEnd(50)} ${kb(r.raw).padStart(9)} ${kb(r.gz).padStart(9)} ${kb(r.br).padStart(9)}`);

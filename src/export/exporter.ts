@@ -16,7 +16,8 @@ import { snapshotSpan, type FinishedSpan } from '../sdk/span.js';
 import type { Transport } from '../transport/index.js';
 import { LIVE_SHARE, Sender } from '../transport/sender.js';
 import { Outbox, payloadId } from './outbox.js';
-import { deletePersisted, hasPersisted, persist, persistDropped, readPersisted, takeDropped, withReplayLock } from './persist.js';
+import { loadReplay } from '../lib/chunks.js';
+import { hasPersisted, persist, persistDropped } from './persist.js';
 
 const SIGNAL_CODE: Record<Signal, number> = { traces: SIGNAL_TRACES, metrics: SIGNAL_METRICS, logs: SIGNAL_LOGS };
 
@@ -238,19 +239,10 @@ export class Exporter {
 
   /**
    * Queues what earlier pages (or this one, before it was hidden) persisted, and their drop
-   * counts. The keys are deleted as they are read, under a lock, so no request is sent by two
-   * tabs or twice; from then on they are this page's, persisted again if it goes away first.
+   * counts (export/replay.ts, loaded only when there is something to read).
    */
   async replay(): Promise<void> {
-    if (hasPersisted()) {
-      await withReplayLock(async () => {
-        for (const [key, n] of Object.entries(takeDropped())) this.dropped.set(key, (this.dropped.get(key) ?? 0) + n);
-        for (const r of readPersisted()) {
-          deletePersisted(r.key);
-          this.outbox.push({ id: r.key.slice('plume.outbox.'.length), signal: r.signal, body: r.body, items: r.items, priority: r.priority, attempts: 0, inflight: false, keepalive: false });
-        }
-      });
-    }
+    if (hasPersisted()) await (await loadReplay()).replayPersisted(this.outbox, this.dropped);
     this.sender.pump();
   }
 }
