@@ -17,7 +17,7 @@ import { cleanAttributes } from './attributes.js';
 import type { ResolvedConfig } from './config.js';
 import { context } from './context.js';
 import { Logger } from './logger.js';
-import { Meter } from './meter.js';
+import { createMeter, type Meter } from './meter.js';
 import { propagation } from './propagation.js';
 import type { RootSampler } from './sampler.js';
 import { snapshotSpan, type Span } from './span.js';
@@ -110,7 +110,7 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
   const getTracer = cache((name, version) => new Tracer({ name, version }, tracerCore));
   const getLogger = cache((name, version) => new Logger({ name, version }, loggerCore));
   const getMeter = cache((name, version) => {
-    const m = new Meter({ name, version }, meterCore);
+    const m = createMeter({ name, version }, meterCore);
     meters.push(m);
     return m;
   });

@@ -10,7 +10,7 @@ import type { ExponentialHistogram } from './exponential-histogram.js';
 import { loadExponentialHistogram } from '../lib/chunks.js';
 import type { Scope } from './span.js';
 import { getSpan, TRACE_FLAG_SAMPLED } from './span-context.js';
-import type { Exemplar, ExpHistogramPoint, HistogramPoint, MetricData, NumberPoint } from '../record/metric.js';
+import type { Exemplar, MetricData } from '../record/metric.js';
 
 export type Temporality = 'delta' | 'cumulative';
 
@@ -34,14 +34,27 @@ export interface MeterCore {
   enabled(): boolean;
 }
 
-type Kind = 'counter' | 'updown' | 'histogram' | 'gauge' | 'ocounter' | 'oupdown' | 'ogauge';
+type Observer = (r: { observe(value: number, attributes?: Record<string, unknown>): void }) => void;
+type Add = { add(v: number, a?: Record<string, unknown>, c?: Context): void };
+type Rec = { record(v: number, a?: Record<string, unknown>, c?: Context): void };
+type Observable = { addCallback(cb: Observer): void; removeCallback(cb: unknown): void };
+
+// An instrument's kind: its OTLP data kind (DATA_SUM, DATA_GAUGE or DATA_HISTOGRAM) plus these.
+const MONOTONIC = 8;
+const OBSERVABLE = 16;
 
 interface Cell {
   attributes: Attributes;
   start: number;
   value: number;
   time: number;
-  hist?: { counts: number[]; sum: number; count: number; min: number; max: number; exemplars: (Exemplar | undefined)[] };
+  /** Explicit buckets: counts per bucket, and the last exemplar of each. */
+  counts?: number[];
+  exemplars?: (Exemplar | undefined)[];
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
   exp?: ExponentialHistogram;
   /** Values recorded before the exponential aggregation's code arrived (it is loaded on demand). */
   early?: number[];
@@ -58,228 +71,209 @@ const loadExp = () => (expLoading ??= loadExponentialHistogram().then((m) => { E
 
 /** Stable key of an attribute set: same attributes in any order, same cell. */
 function keyOf(attrs: Attributes): string {
-  const keys = Object.keys(attrs);
-  if (keys.length === 0) return '';
-  keys.sort();
   let s = '';
-  for (const k of keys) s += `${k}\u0000${typeof attrs[k]}\u0000${String(attrs[k])}\u0001`;
+  for (const k of Object.keys(attrs).sort()) s += `${k}\u0000${typeof attrs[k]}\u0000${String(attrs[k])}\u0001`;
   return s;
 }
 
 /** The exemplar for a measurement made inside a sampled span (OTel's trace_based filter). */
 function exemplarFor(value: number, isInt: boolean, ctx: Context): Exemplar | undefined {
   const span = getSpan(ctx);
-  if (!span || !span.isRecording()) return undefined;
-  const sc = span.spanContext();
-  if (!(sc.traceFlags & TRACE_FLAG_SAMPLED)) return undefined;
-  return { time: now(), value, isInt, traceId: sc.traceId, spanId: sc.spanId };
+  const sc = span?.isRecording() && span.spanContext();
+  return sc && sc.traceFlags & TRACE_FLAG_SAMPLED ? { time: now(), value, isInt, traceId: sc.traceId, spanId: sc.spanId } : undefined;
 }
 
-export class MetricStorage {
-  private cells = new Map<string, Cell>();
-  private callbacks: ((r: { observe(value: number, attributes?: Record<string, unknown>): void }) => void)[] = [];
-  readonly isInt: boolean;
-  readonly boundaries: number[];
-  readonly exponential: boolean;
+interface Storage {
+  key: string;
+  exponential: boolean;
+  record(value: unknown, attributes: unknown, ctx: Context): void;
+  callbacks: Observer[];
+  collect(): MetricData | undefined;
+}
 
-  constructor(
-    readonly name: string,
-    readonly kind: Kind,
-    readonly options: InstrumentOptions,
-    readonly scope: Scope,
-    private readonly core: MeterCore,
-  ) {
-    this.isInt = options.valueType === 0 || options.valueType === 'int';
-    const b = options.advice?.explicitBucketBoundaries;
-    this.boundaries = Array.isArray(b) && b.every((x, k) => typeof x === 'number' && (k === 0 || x > b[k - 1])) ? b.slice() : DEFAULT_BOUNDARIES;
-    this.exponential = kind === 'histogram' && (options.aggregation ?? core.histogramAggregation) === 'exponential';
-    if (this.exponential) void loadExp();
-  }
+function storage(name: string, kind: number, options: InstrumentOptions, scope: Scope, core: MeterCore): Storage {
+  const cells = new Map<string, Cell>();
+  const data = kind & 7;
+  const isInt = options.valueType === 0 || options.valueType === 'int';
+  const b = options.advice?.explicitBucketBoundaries;
+  const bounds = Array.isArray(b) && b.every((x, k) => typeof x === 'number' && (k === 0 || x > b[k - 1])) ? b.slice() : DEFAULT_BOUNDARIES;
+  const exponential = data === DATA_HISTOGRAM && (options.aggregation ?? core.histogramAggregation) === 'exponential';
+  if (exponential) void loadExp();
+  const delta = core.temporality === 'delta';
 
-  private cell(attributes: unknown): Cell {
-    const { values } = cleanAttributes(attributes, this.core.limits);
+  const cell = (attributes: unknown): Cell => {
+    const values = cleanAttributes(attributes, core.limits).values;
     const key = keyOf(values);
-    let c = this.cells.get(key);
+    let c = cells.get(key);
     if (!c) {
       const t = now();
-      c = { attributes: values, start: t, value: 0, time: t };
-      if (this.kind === 'histogram') {
-        if (this.exponential) { if (Exp) c.exp = new Exp(); else c.early = []; }
-        else c.hist = { counts: new Array(this.boundaries.length + 1).fill(0), sum: 0, count: 0, min: Infinity, max: -Infinity, exemplars: [] };
+      c = { attributes: values, start: t, value: 0, time: t, sum: 0, count: 0, min: Infinity, max: -Infinity };
+      if (data === DATA_HISTOGRAM) {
+        if (!exponential) { c.counts = new Array(bounds.length + 1).fill(0); c.exemplars = []; }
+        else if (Exp) c.exp = new Exp();
+        else c.early = [];
       }
-      this.cells.set(key, c);
+      cells.set(key, c);
     }
-    return c;
-  }
-
-  record(value: unknown, attributes: unknown, ctx: Context): void {
-    if (!this.core.enabled()) return;
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      warnOnce(W_WRONG_TYPE, `${this.name}: measurement ${String(value)} is not a finite number; ignored`);
-      return;
-    }
-    if ((this.kind === 'counter' || this.kind === 'histogram') && value < 0) {
-      warnOnce(W_WRONG_TYPE, `${this.name}: negative value ${value} for a ${this.kind}; ignored`);
-      return;
-    }
-    const c = this.cell(attributes);
     c.time = now();
-    const ex = exemplarFor(value, this.isInt, ctx);
-    if (this.kind === 'gauge') c.value = value;
-    else if (c.early) { if (c.early.length < MAX_EARLY) c.early.push(value); }
-    else if (c.exp) c.exp.record(value);
-    else if (c.hist) {
-      const h = c.hist;
-      let i = 0;
-      // (b[i-1], b[i]] buckets: the first boundary >= value.
-      while (i < this.boundaries.length && value > this.boundaries[i]) i++;
-      h.counts[i]++;
-      h.count++;
-      h.sum += value;
-      if (value < h.min) h.min = value;
-      if (value > h.max) h.max = value;
-      if (ex) h.exemplars[i] = ex;
-      return;
-    } else c.value += value;
-    if (ex) c.exemplar = ex;
-  }
+    return c;
+  };
 
-  addCallback(cb: (r: { observe(value: number, attributes?: Record<string, unknown>): void }) => void): void {
-    if (typeof cb === 'function') this.callbacks.push(cb);
-  }
-  removeCallback(cb: unknown): void {
-    this.callbacks = this.callbacks.filter((c) => c !== cb);
-  }
-
-  private observe(): void {
-    const delta = this.core.temporality === 'delta';
-    for (const cb of this.callbacks) {
-      try {
-        cb({
-          observe: (value, attributes) => {
-            if (typeof value !== 'number' || !Number.isFinite(value)) return;
-            const c = this.cell(attributes);
-            c.time = now();
-            if (this.kind === 'ogauge' || !delta) c.value = value;
-            else {
-              // Observable counters report totals; delta is the change since the last collection.
-              c.value = value - (c.lastObserved ?? 0);
-              c.lastObserved = value;
-            }
-          },
-        });
-      } catch (e) {
-        warn(W_CALLBACK, `observable callback for ${this.name} threw: ${(e as Error)?.message ?? e}`);
+  const s: Storage = {
+    key: `${name}/${kind}`,
+    exponential,
+    callbacks: [],
+    record(value, attributes, ctx) {
+      if (!core.enabled()) return;
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        warnOnce(W_WRONG_TYPE, `${name}: measurement ${String(value)} is not a finite number; ignored`);
+        return;
       }
-    }
-  }
-
-  /** The points since the last collection (delta) or since the start (cumulative), or undefined if none. */
-  collect(): MetricData | undefined {
-    if (this.callbacks.length) this.observe();
-    if (this.cells.size === 0) return undefined;
-    const delta = this.core.temporality === 'delta';
-    const t = now();
-    const points: (NumberPoint | HistogramPoint | ExpHistogramPoint)[] = [];
-    let dataKind = DATA_SUM;
-    for (const c of this.cells.values()) {
-      if (c.early) {
-        // Until the aggregation's code is here the values wait (not reported yet, not lost).
-        if (!Exp) continue;
-        c.exp = new Exp();
-        for (const v of c.early) c.exp.record(v);
-        c.early = undefined;
+      if (value < 0 && (kind & MONOTONIC || data === DATA_HISTOGRAM)) {
+        warnOnce(W_WRONG_TYPE, `${name}: negative value ${value} for a ${data === DATA_HISTOGRAM ? 'histogram' : 'counter'}; ignored`);
+        return;
       }
-      const base = { attributes: c.attributes, start: c.start, time: c.time };
-      if (c.hist) {
-        dataKind = DATA_HISTOGRAM;
-        const h = c.hist;
-        points.push({ ...base, count: h.count, sum: h.sum, min: h.min, max: h.max, bounds: this.boundaries, counts: h.counts.slice(),
-          exemplars: h.exemplars.filter((e): e is Exemplar => !!e) });
-      } else if (c.exp) {
-        dataKind = DATA_EXP_HISTOGRAM;
+      const c = cell(attributes);
+      const ex = exemplarFor(value, isInt, ctx);
+      if (c.counts) {
+        let i = 0;
+        // (b[i-1], b[i]] buckets: the first boundary >= value.
+        while (i < bounds.length && value > bounds[i]) i++;
+        c.counts[i]++;
+        c.count++;
+        c.sum += value;
+        if (value < c.min) c.min = value;
+        if (value > c.max) c.max = value;
+        if (ex) c.exemplars![i] = ex;
+        return;
+      }
+      if (c.early) { if (c.early.length < MAX_EARLY) c.early.push(value); }
+      else if (c.exp) c.exp.record(value);
+      else c.value = data === DATA_GAUGE ? value : c.value + value;
+      if (ex) c.exemplar = ex;
+    },
+    collect() {
+      for (const cb of s.callbacks) {
+        try {
+          cb({
+            observe: (value, attributes) => {
+              if (typeof value !== 'number' || !Number.isFinite(value)) return;
+              const c = cell(attributes);
+              if (data === DATA_GAUGE || !delta) c.value = value;
+              else {
+                // Observable counters report totals; delta is the change since the last collection.
+                c.value = value - (c.lastObserved ?? 0);
+                c.lastObserved = value;
+              }
+            },
+          });
+        } catch (e) {
+          warn(W_CALLBACK, `observable callback for ${name} threw: ${(e as Error)?.message ?? e}`);
+        }
+      }
+      const t = now();
+      const points: MetricData['points'] = [];
+      let dataKind = data;
+      for (const [k, c] of cells) {
+        if (c.early) {
+          // Until the aggregation's code is here the values wait (not reported yet, not lost).
+          if (!Exp) continue;
+          c.exp = new Exp();
+          for (const v of c.early) c.exp.record(v);
+          c.early = undefined;
+        }
+        const base = { attributes: c.attributes, start: c.start, time: c.time };
         const x = c.exp;
-        points.push({ ...base, count: x.count, sum: x.sum, min: x.min, max: x.max, scale: x.scale, zeroCount: x.zeroCount,
-          positive: { offset: x.positive.offset, counts: x.positive.counts.slice() },
-          negative: { offset: x.negative.offset, counts: x.negative.counts.slice() }, exemplars: [] });
-      } else {
-        if (this.kind === 'gauge' || this.kind === 'ogauge') dataKind = DATA_GAUGE;
-        points.push({ ...base, value: c.value, isInt: this.isInt, exemplars: c.exemplar ? [c.exemplar] : [] });
+        if (c.counts) {
+          points.push({ ...base, count: c.count, sum: c.sum, min: c.min, max: c.max, bounds, counts: c.counts.slice(),
+            exemplars: c.exemplars!.filter((e): e is Exemplar => !!e) });
+        } else if (x) {
+          dataKind = DATA_EXP_HISTOGRAM;
+          points.push({ ...base, count: x.count, sum: x.sum, min: x.min, max: x.max, scale: x.scale, zeroCount: x.zeroCount,
+            positive: { offset: x.positive.offset, counts: x.positive.counts.slice() },
+            negative: { offset: x.negative.offset, counts: x.negative.counts.slice() }, exemplars: [] });
+        } else {
+          points.push({ ...base, value: c.value, isInt, exemplars: c.exemplar ? [c.exemplar] : [] });
+        }
+        // Delta: observable cells keep their last total to diff against; the rest start over.
+        if (delta) {
+          if (c.lastObserved === undefined) cells.delete(k);
+          else { c.start = t; c.value = 0; }
+        }
       }
-    }
-    if (delta) {
-      // Observable cells keep their last total to diff against; the rest start over.
-      for (const [k, c] of this.cells) {
-        if (c.early) continue;
-        if (c.lastObserved !== undefined) { c.start = t; c.value = 0; } else this.cells.delete(k);
-      }
-    }
-    if (!points.length) return undefined;
-    const gauge = dataKind === DATA_GAUGE;
-    return {
-      name: this.name,
-      description: String(this.options.description ?? ''),
-      unit: String(this.options.unit ?? ''),
-      dataKind,
-      temporality: gauge ? 0 : delta ? 1 : 2,
-      monotonic: this.kind === 'counter' || this.kind === 'ocounter',
-      points,
-      scope: this.scope,
-    };
-  }
+      return points.length ? {
+        name,
+        description: String(options.description ?? ''),
+        unit: String(options.unit ?? ''),
+        dataKind,
+        temporality: data === DATA_GAUGE ? 0 : delta ? 1 : 2,
+        monotonic: !!(kind & MONOTONIC),
+        points,
+        scope,
+      } : undefined;
+    },
+  };
+  return s;
 }
 
 const noop = { add() {}, record() {}, addCallback() {}, removeCallback() {} };
 
-export class Meter {
-  readonly storages: MetricStorage[] = [];
-  constructor(readonly scope: Scope, private readonly core: MeterCore) {}
+export interface Meter {
+  createCounter(name: string, options?: InstrumentOptions): Add;
+  createUpDownCounter(name: string, options?: InstrumentOptions): Add;
+  createHistogram(name: string, options?: InstrumentOptions): Rec;
+  createGauge(name: string, options?: InstrumentOptions): Rec;
+  createObservableCounter(name: string, options?: InstrumentOptions): Observable;
+  createObservableUpDownCounter(name: string, options?: InstrumentOptions): Observable;
+  createObservableGauge(name: string, options?: InstrumentOptions): Observable;
+  /** Resolves once on-demand aggregation code this meter needs has arrived. */
+  ready(): Promise<unknown>;
+  collect(): MetricData[];
+}
 
-  private create(name: string, kind: Kind, options?: InstrumentOptions): MetricStorage | undefined {
+export function createMeter(scope: Scope, core: MeterCore): Meter {
+  const storages: Storage[] = [];
+  const create = (name: string, kind: number, options?: InstrumentOptions): Storage | undefined => {
     if (typeof name !== 'string' || !NAME.test(name)) {
       warn(W_WRONG_TYPE, `invalid instrument name ${JSON.stringify(name)}: a no-op instrument is returned`);
       return undefined;
     }
-    const existing = this.storages.find((s) => s.name === name && s.kind === kind);
-    if (existing) return existing;
-    const s = new MetricStorage(name, kind, options && typeof options === 'object' ? options : {}, this.scope, this.core);
-    this.storages.push(s);
+    let s = storages.find((x) => x.key === `${name}/${kind}`);
+    if (!s) storages.push((s = storage(name, kind, options && typeof options === 'object' ? options : {}, scope, core)));
     return s;
-  }
-
-  private sync(name: string, kind: Kind, options?: InstrumentOptions) {
-    const s = this.create(name, kind, options);
+  };
+  const sync = (kind: number) => (name: string, options?: InstrumentOptions) => {
+    const s = create(name, kind, options);
     if (!s) return noop;
     const fn = (value: number, attributes?: Record<string, unknown>, ctx?: Context) =>
       guard(() => s.record(value, attributes, ctx ?? context.active()));
-    return kind === 'counter' || kind === 'updown' ? { add: fn } : { record: fn };
-  }
-
-  private observable(name: string, kind: Kind, options?: InstrumentOptions) {
-    const s = this.create(name, kind, options);
-    if (!s) return noop;
-    return { addCallback: (cb: Parameters<MetricStorage['addCallback']>[0]) => s.addCallback(cb), removeCallback: (cb: unknown) => s.removeCallback(cb) };
-  }
-
-  createCounter(name: string, options?: InstrumentOptions) { return this.sync(name, 'counter', options) as { add(v: number, a?: Record<string, unknown>, c?: Context): void }; }
-  createUpDownCounter(name: string, options?: InstrumentOptions) { return this.sync(name, 'updown', options) as { add(v: number, a?: Record<string, unknown>, c?: Context): void }; }
-  createHistogram(name: string, options?: InstrumentOptions) { return this.sync(name, 'histogram', options) as { record(v: number, a?: Record<string, unknown>, c?: Context): void }; }
-  createGauge(name: string, options?: InstrumentOptions) { return this.sync(name, 'gauge', options) as { record(v: number, a?: Record<string, unknown>, c?: Context): void }; }
-  createObservableCounter(name: string, options?: InstrumentOptions) { return this.observable(name, 'ocounter', options); }
-  createObservableUpDownCounter(name: string, options?: InstrumentOptions) { return this.observable(name, 'oupdown', options); }
-  createObservableGauge(name: string, options?: InstrumentOptions) { return this.observable(name, 'ogauge', options); }
-
-  /** Resolves once on-demand aggregation code this meter needs has arrived. */
-  ready(): Promise<unknown> {
-    return this.storages.some((s) => s.exponential) ? loadExp() : Promise.resolve();
-  }
-
-  collect(): MetricData[] {
-    const out: MetricData[] = [];
-    for (const s of this.storages) {
-      const m = guard(() => s.collect());
-      if (m) out.push(m);
-    }
-    return out;
-  }
+    return data(kind) === DATA_HISTOGRAM || data(kind) === DATA_GAUGE ? { record: fn } : { add: fn };
+  };
+  const observable = (kind: number) => (name: string, options?: InstrumentOptions): Observable => {
+    const s = create(name, kind | OBSERVABLE, options);
+    return s ? {
+      addCallback: (cb) => { if (typeof cb === 'function') s.callbacks.push(cb); },
+      removeCallback: (cb) => { s.callbacks = s.callbacks.filter((c) => c !== cb); },
+    } : noop;
+  };
+  return {
+    createCounter: sync(DATA_SUM | MONOTONIC) as Meter['createCounter'],
+    createUpDownCounter: sync(DATA_SUM) as Meter['createUpDownCounter'],
+    createHistogram: sync(DATA_HISTOGRAM) as Meter['createHistogram'],
+    createGauge: sync(DATA_GAUGE) as Meter['createGauge'],
+    createObservableCounter: observable(DATA_SUM | MONOTONIC),
+    createObservableUpDownCounter: observable(DATA_SUM),
+    createObservableGauge: observable(DATA_GAUGE),
+    ready: () => (storages.some((s) => s.exponential) ? loadExp() : Promise.resolve()),
+    collect: () => {
+      const out: MetricData[] = [];
+      for (const s of storages) {
+        const m = guard(() => s.collect());
+        if (m) out.push(m);
+      }
+      return out;
+    },
+  };
 }
+
+const data = (kind: number) => kind & 7;
