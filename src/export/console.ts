@@ -9,7 +9,7 @@ const KIND = ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 const STATUS = ['UNSET', 'OK', 'ERROR'];
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function printSpan(s: FinishedSpan, resource: object): void {
+function printSpan(s: FinishedSpan, resource: object): void {
   const sc = s.spanContext();
   console.log('[plume] span', {
     name: s.name, kind: KIND[s.kind], traceId: sc.traceId, spanId: sc.spanId, parentSpanId: s.parentSpanId || undefined,
@@ -22,14 +22,14 @@ export function printSpan(s: FinishedSpan, resource: object): void {
   });
 }
 
-export function printLog(l: FinishedLog): void {
+function printLog(l: FinishedLog): void {
   console.log('[plume] log', {
     time: iso(l.time), severity: l.severityText || l.severityNumber, eventName: l.eventName || undefined, body: l.body,
     attributes: l.attributes, traceId: l.spanContext?.traceId, spanId: l.spanContext?.spanId, scope: l.scope,
   });
 }
 
-export function printMetric(m: MetricData): void {
+function printMetric(m: MetricData): void {
   for (const p of m.points) {
     const { exemplars, attributes, start, time, ...value } = p as unknown as Record<string, unknown> & { start: number; time: number };
     console.log('[plume] metric', {
@@ -38,3 +38,10 @@ export function printMetric(m: MetricData): void {
     });
   }
 }
+
+/** The exporter's debug sink: prints each item as it is recorded. */
+export const printer = (resource: object) => (kind: string, item: unknown): void => {
+  if (kind === 'span') printSpan(item as FinishedSpan, resource);
+  else if (kind === 'log') printLog(item as FinishedLog);
+  else printMetric(item as MetricData);
+};

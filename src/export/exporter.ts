@@ -31,7 +31,7 @@ const SIGNAL_CODE: Record<Signal, number> = { traces: SIGNAL_TRACES, metrics: SI
 export interface ItemAttributes { get(): Record<string, unknown> | undefined; resolve(): void }
 
 /** debug: true - sees every item as it is recorded (export/console.ts prints them). */
-export interface DebugSink { span(s: FinishedSpan): void; log(l: FinishedLog): void; metric(m: MetricData): void }
+export type DebugSink = (kind: 'span' | 'log' | 'metric', item: FinishedSpan | FinishedLog | MetricData) => void;
 
 const idle = (fn: () => void): unknown => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 0));
 
@@ -131,7 +131,7 @@ export class Exporter {
       }
       if (keep === null || keep === false) return;
     }
-    if (this.debug) guard(() => this.debug!.span(span));
+    if (this.debug) guard(() => this.debug!('span', span));
     if (this.full(this.spans)) return this.countDrop('traces', 'queue_full');
     writeSpan(this.spans, span);
     this.itemAdded('traces', this.spans);
@@ -139,7 +139,7 @@ export class Exporter {
 
   onLog(log: FinishedLog): void {
     if (this.waits(log, false)) return;
-    if (this.debug) guard(() => this.debug!.log(log));
+    if (this.debug) guard(() => this.debug!('log', log));
     if (this.full(this.logs)) return this.countDrop('logs', 'queue_full');
     writeLog(this.logs, log, this.config.limits.attributeValueLength);
     this.itemAdded('logs', this.logs);
@@ -197,7 +197,7 @@ export class Exporter {
   private collectMetrics(): void {
     for (const collect of this.collectors) {
       for (const m of collect()) {
-        if (this.debug) guard(() => this.debug!.metric(m));
+        if (this.debug) guard(() => this.debug!('metric', m));
         writeMetric(this.metricsBatch, m);
       }
     }

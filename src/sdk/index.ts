@@ -8,7 +8,6 @@ import { setDebug } from '../lib/diag.js';
 import { loadConsole } from '../lib/chunks.js';
 import { once } from '../lib/once.js';
 import { Exporter, type DebugSink, type ItemAttributes } from '../export/exporter.js';
-import type { FinishedLog } from '../record/log.js';
 import type { FinishedSpan } from './span.js';
 import type { MetricData } from '../record/metric.js';
 import { createTransport, type Transport } from '../transport/index.js';
@@ -114,7 +113,16 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
     meters.push(m);
     return m;
   });
-  if (config.debug) exporter.debug = consoleSink(resource());
+  if (config.debug) {
+    // The printer is imported on demand. Items recorded before it has loaded are held (a
+    // finished span's data stays valid: it only drops its references) and printed in order.
+    const held: Parameters<DebugSink>[] = [];
+    exporter.debug = (kind, item) => { if (held.length < 1000) held.push([kind, kind === 'span' ? snapshotSpan(item as FinishedSpan) : item]); };
+    loadConsole().then((m) => {
+      exporter.debug = m.printer(resource());
+      for (const args of held.splice(0)) exporter.debug(...args);
+    }, () => { exporter.debug = undefined; });
+  }
   const plumeScope = { name: 'plume', version: SDK_VERSION };
   exporter.collectors.push(() => meters.flatMap((m) => m.collect()));
   exporter.collectors.push(() => droppedMetric(exporter, plumeScope, config.metrics.temporality === 'delta'));
@@ -148,28 +156,6 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
     },
   };
   return core;
-}
-
-/**
- * The console printer, imported on demand. Items recorded before it has loaded are held
- * (their data stays valid: a finished span only drops its references) and printed in order.
- */
-function consoleSink(resource: Attributes): DebugSink {
-  type Item = ['span', FinishedSpan] | ['log', FinishedLog] | ['metric', MetricData];
-  let held: Item[] | undefined = [];
-  let printer: typeof import('../export/console.js') | undefined;
-  const out = (item: Item) => {
-    if (!printer) { if (held && held.length < 1000) held.push(item[0] === 'span' ? ['span', snapshotSpan(item[1])] : item); return; }
-    if (item[0] === 'span') printer.printSpan(item[1], resource);
-    else if (item[0] === 'log') printer.printLog(item[1]);
-    else printer.printMetric(item[1]);
-  };
-  loadConsole().then((m) => {
-    printer = m;
-    for (const item of held ?? []) out(item);
-    held = undefined;
-  }, () => { held = undefined; });
-  return { span: (s) => out(['span', s]), log: (l) => out(['log', l]), metric: (m) => out(['metric', m]) };
 }
 
 /** plume.exporter.dropped: what the exporter had to drop, by signal and reason. */
