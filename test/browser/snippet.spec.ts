@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures.js';
 import { startCollector, type Collector } from '../../demo/collector/index.js';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
+import { createEncoder } from '../../src/encoder.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 let app: StaticServer;
@@ -26,6 +27,7 @@ test.beforeAll(async () => {
   Promise.reject(new RangeError('early rejection'));
 </script><p>page</p>`,
     },
+    '/blank': { body: '<!doctype html><meta charset="utf-8"><title>blank</title>' },
     '/data-attrs': {
       body: `<!doctype html><meta charset="utf-8"><title>data</title><script>document.write('<script src="/dist/plume.iife.js" data-endpoint="' + new URLSearchParams(location.search).get('collector') + '" data-service-name="data-attrs-page" data-sample-rate="1"><\\/script>')</script><p>page</p>`,
     },
@@ -67,4 +69,38 @@ test('script tag with data- attributes: config from the tag', async ({ page }) =
   await page.waitForFunction(() => typeof (window as any).plume?.tracer === 'object');
   await page.evaluate(() => { (window as any).plume.tracer.startSpan('tagged').end(); return (window as any).plume.flush(); });
   await collector.waitFor((c) => c.query.spans({ service: 'data-attrs-page', name: 'tagged' }).length === 1, 10_000);
+});
+
+test('script tag: what an earlier page persisted is sent by the next, through plume.replay.js', async ({ page }) => {
+  collector.reset();
+  // A request an earlier page of this origin could not send, stored as it stores one
+  // (export/persist.ts: signal|priority|items|body as one char per byte).
+  const encoder = await createEncoder({ implementation: 'js' });
+  const body = encoder.encodeTraces({ resourceSpans: [{
+    resource: { attributes: [{ key: 'service.name', value: { stringValue: 'data-attrs-page' } }] },
+    scopeSpans: [{ scope: { name: 'test' }, spans: [{
+      traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', name: 'persisted by an earlier page', kind: 1,
+      startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000001000000',
+    }] }],
+  }] });
+  await page.goto(`${app.url}/blank`);
+  await page.evaluate((value) => localStorage.setItem('plume.outbox.earlier.0', value), `traces|2|1|${String.fromCharCode(...body)}`);
+  await page.goto(`${app.url}/data-attrs?collector=${encodeURIComponent(collector.url)}`);
+  await page.waitForFunction(() => typeof (window as any).plume?.tracer === 'object');
+  await page.evaluate(() => (window as any).plume.flush());
+  await collector.waitFor((c) => c.query.spans({ service: 'data-attrs-page', name: 'persisted by an earlier page' }).length === 1, 10_000);
+  const after = await page.evaluate(() => ({
+    left: Object.keys(localStorage).filter((k) => k.startsWith('plume.outbox.')),
+    loaded: performance.getEntriesByType('resource').some((e) => e.name.endsWith('/plume.replay.js')),
+  }));
+  expect(after).toEqual({ left: [], loaded: true });
+});
+
+test('script tag: a page with nothing persisted does not load plume.replay.js', async ({ page }) => {
+  await page.goto(`${app.url}/blank`);
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(`${app.url}/data-attrs?collector=${encodeURIComponent(collector.url)}`);
+  await page.waitForFunction(() => typeof (window as any).plume?.tracer === 'object');
+  await page.evaluate(() => (window as any).plume.flush());
+  expect(await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('plume.')))).not.toContainEqual(expect.stringContaining('plume.replay.js'));
 });
