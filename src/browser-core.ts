@@ -7,6 +7,7 @@ import { createSession } from './instrument/session.js';
 import type { Instrumentation, InstrumentationContext } from './instrument/types.js';
 import { browserResource } from './lib/browser-resource.js';
 import { guard, warn, W_SECOND_INIT } from './lib/diag.js';
+import { nativeFetch } from './lib/native.js';
 import { resolveConfig, type PlumeConfig } from './sdk/config.js';
 import { context } from './sdk/context.js';
 import { createCore, type Core, type Plume } from './sdk/index.js';
@@ -94,7 +95,7 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   // debug: look at the collector once, and say exactly what is wrong with its answers.
   let collectorCheck: Promise<unknown> | undefined;
   if (resolved.debug && resolved.endpoint && typeof resolved.transport !== 'function') {
-    collectorCheck = new Promise((resolve) => idle(() => resolve(loadSelfCheck().then((m) => m.checkCollector(resolved.endpoint)).catch(() => undefined))));
+    collectorCheck = new Promise((resolve) => idle(() => resolve(loadSelfCheck().then((m) => m.checkCollector(resolved.endpoint, nativeFetch, warn)).catch(() => undefined))));
   }
 
   const plume: Plume & { core: Core } = {

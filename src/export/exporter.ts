@@ -17,7 +17,7 @@ import type { Transport } from '../transport/index.js';
 import { LIVE_SHARE, Sender } from '../transport/sender.js';
 import { Outbox, payloadId } from './outbox.js';
 import { loadReplay } from '../lib/chunks.js';
-import { hasPersisted, persist, persistDropped } from './persist.js';
+import { hasPersisted, persist, persistDropped, storage } from './persist.js';
 
 const SIGNAL_CODE: Record<Signal, number> = { traces: SIGNAL_TRACES, metrics: SIGNAL_METRICS, logs: SIGNAL_LOGS };
 
@@ -242,7 +242,8 @@ export class Exporter {
    * counts (export/replay.ts, loaded only when there is something to read).
    */
   async replay(): Promise<void> {
-    if (hasPersisted()) await (await loadReplay()).replayPersisted(this.outbox, this.dropped);
+    const st = hasPersisted() && storage();
+    if (st) await (await loadReplay()).replayPersisted(st, this.outbox, this.dropped);
     this.sender.pump();
   }
 }

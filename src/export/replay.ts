@@ -3,10 +3,11 @@
 //
 // The keys are deleted as they are read, under a Web Lock where the engine has them, so no
 // request is sent by two tabs or twice; from then on they are this page's, persisted again if
-// it goes away first.
+// it goes away first. The storage is handed in, so that this chunk shares no code with the
+// one every page loads (see inlineConsts in rollup.config.js).
 import type { Signal } from '../sdk/config.js';
 import type { Outbox } from './outbox.js';
-import { DROPPED, PREFIX, storage } from './persist.js';
+import { DROPPED, PREFIX } from './persist.js';
 
 function fromBinary(s: string): Uint8Array {
   const b = new Uint8Array(s.length);
@@ -39,9 +40,7 @@ function claim(st: Storage, outbox: Outbox, dropped: Map<string, number>): void 
 }
 
 /** Moves what is persisted into the outbox and its drop counts into `dropped`; skipped if another tab holds the lock. */
-export async function replayPersisted(outbox: Outbox, dropped: Map<string, number>): Promise<void> {
-  const st = storage();
-  if (!st) return;
+export async function replayPersisted(st: Storage, outbox: Outbox, dropped: Map<string, number>): Promise<void> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
   if (locks && typeof locks.request === 'function') {
     await locks.request('plume.replay', { ifAvailable: true }, (lock) => { if (lock) claim(st, outbox, dropped); });

@@ -6,13 +6,17 @@
 //   protobuf, no creds      fails -> the preflight is refused: Allow-Headers lacks content-type
 //   protobuf, credentials   fails -> no credentials allowed: beacons (always credentialed) are lost
 // and the protobuf request's status says whether the content type is accepted (415).
-import { nativeFetch } from '../lib/native.js';
-import { warn, W_CORS, W_CSP, W_TRANSPORT } from '../lib/diag.js';
+//
+// An on-demand chunk: what it needs of the code every page loads (the page's original fetch,
+// the warning printer) is handed to it, so that nothing is shared at run time (see
+// inlineConsts in rollup.config.js).
+import type { warn } from '../lib/diag.js';
+import { W_CORS, W_CSP, W_TRANSPORT } from '../lib/diag.js';
 import { CONTENT_TYPE } from './index.js';
 
 export interface SelfCheckResult { ok: boolean; problems: string[] }
 
-export async function checkCollector(endpoint: string): Promise<SelfCheckResult> {
+export async function checkCollector(endpoint: string, nativeFetch: typeof fetch | undefined, say: typeof warn): Promise<SelfCheckResult> {
   const problems: string[] = [];
   const url = `${endpoint}/v1/traces`;
   const origin = typeof location === 'object' ? location.origin : '';
@@ -32,21 +36,21 @@ export async function checkCollector(endpoint: string): Promise<SelfCheckResult>
     if (!reach && !violations.length) await new Promise<void>((r) => { arrived = r; setTimeout(r, 500); });
     if (violations.some((v) => v.violatedDirective.startsWith('connect-src'))) {
       problems.push(`blocked by this page's Content-Security-Policy connect-src: add ${new URL(endpoint).origin} to it`);
-      return report(problems);
+      return report(problems, say);
     }
     if (!reach) {
       problems.push(`the collector at ${endpoint} cannot be reached (connection refused, DNS, TLS or a blocker)`);
-      return report(problems);
+      return report(problems, say);
     }
     const simple = await attempt({ mode: 'cors', credentials: 'omit', headers: { 'content-type': 'text/plain' } });
     if (!simple) {
       problems.push(`missing Access-Control-Allow-Origin for ${origin}: the collector must list this exact origin in cors.allowed_origins`);
-      return report(problems);
+      return report(problems, say);
     }
     const proto = await attempt({ mode: 'cors', credentials: 'omit', headers: { 'content-type': CONTENT_TYPE } });
     if (!proto) {
       problems.push(`the CORS preflight for Content-Type: ${CONTENT_TYPE} is refused: missing Access-Control-Allow-Headers: content-type (and Allow-Methods: POST)`);
-      return report(problems);
+      return report(problems, say);
     }
     if (proto.status === 415) problems.push(`the collector answers 415 to Content-Type: ${CONTENT_TYPE}: it does not accept OTLP/protobuf at ${url}`);
     else if (proto.status === 404) problems.push(`the collector answers 404 at ${url}: is the endpoint the OTLP/HTTP base URL (without /v1/traces)?`);
@@ -55,13 +59,13 @@ export async function checkCollector(endpoint: string): Promise<SelfCheckResult>
     if (!withCredentials) {
       problems.push(`missing Access-Control-Allow-Credentials: true (or Access-Control-Allow-Origin is *): sendBeacon always sends credentials, so data sent as the page goes away would be lost silently. Answer Access-Control-Allow-Origin: ${origin} (exactly) and Access-Control-Allow-Credentials: true`);
     }
-    return report(problems);
+    return report(problems, say);
   } finally {
     if (typeof document === 'object') document.removeEventListener('securitypolicyviolation', onViolation);
   }
 }
 
-function report(problems: string[]): SelfCheckResult {
-  for (const p of problems) warn(p.startsWith('blocked by') ? W_CSP : p.includes('cannot be reached') || p.includes('answers') ? W_TRANSPORT : W_CORS, `collector check: ${p}`);
+function report(problems: string[], say: typeof warn): SelfCheckResult {
+  for (const p of problems) say(p.startsWith('blocked by') ? W_CSP : p.includes('cannot be reached') || p.includes('answers') ? W_TRANSPORT : W_CORS, `collector check: ${p}`);
   return { ok: problems.length === 0, problems };
 }
