@@ -1,9 +1,12 @@
 // npm run size: brotli and gzip sizes of what users load, against the budgets, beside the
 // peers' measured sizes (../shared/DESIGN.md section 7, measured the same way: brotli 11).
 // The ESM figure is what a bundler makes of `import { init } from 'plume'` with every
-// instrumentation on (esbuild, minified); chunks loaded only on demand (the JS twin where
-// wasm is refused, debug printing) are listed apart and not in the budget.
+// instrumentation on, minified by esbuild (Vite's default; the budget is checked on it) and by
+// terser (webpack's default: its shorter, per-function names compress better); chunks loaded
+// only on demand (the JS twin where wasm is refused, debug printing) are listed apart and not
+// in the budget.
 import { build } from 'esbuild';
+import { minify } from 'terser';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +43,13 @@ async function bundle(entryCode, name) {
   walk(entryKey);
   const parts = r.outputFiles.filter((f) => upfront.has(key(f)));
   const main = Buffer.concat(parts.map((f) => Buffer.from(f.contents)));
-  return { main, lazy: r.outputFiles.filter((f) => !upfront.has(key(f))).map((f) => f.contents) };
+  // The up-front code unminified, for terser: one file (the on-demand imports left out).
+  const one = await build({
+    stdin: { contents: entryCode, resolveDir: root, sourcefile: `${name}.js` }, bundle: true, format: 'esm', write: false,
+    alias: { plume: join(dist, 'browser.js'), 'plume/edge': join(dist, 'edge.js') }, logLevel: 'silent',
+    plugins: [{ name: 'lazy', setup(b) { b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined)); } }],
+  });
+  return { main, unminified: one.outputFiles[0].text, lazy: r.outputFiles.filter((f) => !upfront.has(key(f))).map((f) => f.contents) };
 }
 
 const rows = [];
@@ -56,6 +65,8 @@ const iife = file('plume.iife.js (script tag)', 'plume.iife.js');
 const esm = await bundle(`import { init } from 'plume'; init({ endpoint: 'https://collector.example.com' });`, 'esm-app');
 rows.push({ label: "ESM import of 'plume', all instrumentations", raw: esm.main.length, br: br(esm.main), gz: gz(esm.main) });
 const esmRow = rows[rows.length - 1];
+const esmTerser = Buffer.from((await minify(esm.unminified, { ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } })).code);
+rows.push({ label: '  the same, minified by terser instead', raw: esmTerser.length, br: br(esmTerser), gz: gz(esmTerser) });
 const edge = await bundle(`import { instrument } from 'plume/edge'; export default instrument({ fetch: () => new Response('ok') }, { endpoint: 'https://c' });`, 'edge-app');
 rows.push({ label: 'plume/edge (worker bundle)', raw: edge.main.length, br: br(edge.main), gz: gz(edge.main) });
 for (const f of readdirSync(dist).filter((f) => /^plume\.(twin|console|self-check|exp-histogram|replay)\.js$/.test(f))) file(`${f} (on demand only)`, f);
