@@ -243,7 +243,8 @@ export class Exporter {
    */
   async replay(): Promise<void> {
     const st = hasPersisted() && storage();
-    if (st) await (await loadReplay()).replayPersisted(st, this.outbox, this.dropped);
+    // A part that cannot load (offline, blocked) leaves the data where it is, for a later try.
+    if (st) await loadReplay().then((m) => m.replayPersisted(st, this.outbox, this.dropped)).catch(() => undefined);
     this.sender.pump();
   }
 }
