@@ -23,12 +23,11 @@ const gz = (b) => gzipSync(b, { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 async function bundle(entryCode, name) {
-  const r = await build({
-    stdin: { contents: entryCode, resolveDir: root, sourcefile: `${name}.js` },
-    bundle: true, minify: true, format: 'esm', write: false, splitting: true, outdir: '/out',
-    alias: { plume: join(dist, 'browser.js'), 'plume/edge': join(dist, 'edge.js') },
-    logLevel: 'silent', metafile: true,
-  });
+  const app = {
+    stdin: { contents: entryCode, resolveDir: root, sourcefile: `${name}.js` }, bundle: true, format: 'esm', write: false,
+    alias: { plume: join(dist, 'browser.js'), 'plume/edge': join(dist, 'edge.js') }, logLevel: 'silent',
+  };
+  const r = await build({ ...app, minify: true, splitting: true, outdir: '/out', metafile: true });
   // What the page loads up front: the entry and every chunk it imports statically.
   const outputs = r.metafile.outputs;
   const base = (p) => p.slice(p.lastIndexOf('/') + 1);
@@ -45,8 +44,7 @@ async function bundle(entryCode, name) {
   const main = Buffer.concat(parts.map((f) => Buffer.from(f.contents)));
   // The up-front code unminified, for terser: one file (the on-demand imports left out).
   const one = await build({
-    stdin: { contents: entryCode, resolveDir: root, sourcefile: `${name}.js` }, bundle: true, format: 'esm', write: false,
-    alias: { plume: join(dist, 'browser.js'), 'plume/edge': join(dist, 'edge.js') }, logLevel: 'silent',
+    ...app,
     plugins: [{ name: 'lazy', setup(b) { b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined)); } }],
   });
   return { main, unminified: one.outputFiles[0].text, lazy: r.outputFiles.filter((f) => !upfront.has(key(f))).map((f) => f.contents) };

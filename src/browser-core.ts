@@ -7,6 +7,7 @@ import { createSession } from './instrument/session.js';
 import type { Instrumentation, InstrumentationContext } from './instrument/types.js';
 import { browserResource } from './lib/browser-resource.js';
 import { guard, warn, W_SECOND_INIT } from './lib/diag.js';
+import { whenIdle } from './lib/idle.js';
 import { nativeFetch } from './lib/native.js';
 import { resolveConfig, type PlumeConfig } from './sdk/config.js';
 import { context } from './sdk/context.js';
@@ -84,10 +85,11 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   }
   // After load, when the main thread is idle, the wasm is compiled (off the main thread): a
   // page left right after loading would otherwise compile it synchronously on its way out,
-  // and a CI run saw Firefox leave without an encoder there (encoder_not_ready drops). The session read waits for the first item recorded
-  // (then for an idle moment), the replay of what earlier pages persisted for the first
-  // export (scheduledDelayMillis after the first item, as OTel's batch processor).
-  const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 100));
+  // and a CI run saw Firefox leave without an encoder there (encoder_not_ready drops). The
+  // session read waits for the first item recorded (then for an idle moment), the replay of
+  // what earlier pages persisted for the first export (scheduledDelayMillis after the first
+  // item, as OTel's batch processor).
+  const idle = (fn: () => void) => whenIdle(fn, 3000, 100);
   const afterLoad = () => { void encoder.ready().catch(() => undefined); };
   if (typeof document !== 'object' || document.readyState === 'complete') idle(afterLoad);
   else addEventListener('load', () => idle(afterLoad), { once: true });

@@ -6,6 +6,7 @@
 import { SIGNAL_LOGS, SIGNAL_METRICS, SIGNAL_TRACES } from '../encode/layout.js';
 import type { EncoderLoader } from '../encode/loader.js';
 import { guard, warnOnce, W_CALLBACK, W_DROPPED } from '../lib/diag.js';
+import { whenIdle } from '../lib/idle.js';
 import { encodeChunks, RecordBatch } from '../record/batch.js';
 import { writeLog, type FinishedLog } from '../record/log.js';
 import { writeMetric, type MetricData } from '../record/metric.js';
@@ -32,8 +33,6 @@ export interface ItemAttributes { get(): Record<string, unknown> | undefined; re
 
 /** debug: true - sees every item as it is recorded (export/console.ts prints them). */
 export type DebugSink = (kind: 'span' | 'log' | 'metric', item: FinishedSpan | FinishedLog | MetricData) => void;
-
-const idle = (fn: () => void): unknown => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 0));
 
 export class Exporter {
   private spans = new RecordBatch();
@@ -89,7 +88,7 @@ export class Exporter {
       // going away, that work (a storage read, writing every waiting item) comes before its
       // beacons, and a closing tab may not wait for it. (The browser readies the encoder
       // after load on its own.)
-      idle(() => guard(() => this.release()));
+      whenIdle(() => guard(() => this.release()), 1000, 0);
       if (!this.timer) this.schedule(this.config.batch.scheduledDelayMillis);
     }
     return true;
@@ -242,9 +241,9 @@ export class Exporter {
    * counts (export/replay.ts, loaded only when there is something to read).
    */
   async replay(): Promise<void> {
-    const st = hasPersisted() && storage();
+    const st = storage();
     // A part that cannot load (offline, blocked) leaves the data where it is, for a later try.
-    if (st) await loadReplay().then((m) => m.replayPersisted(st, this.outbox, this.dropped)).catch(() => undefined);
+    if (st && hasPersisted(st)) await loadReplay().then((m) => m.replayPersisted(st, this.outbox, this.dropped)).catch(() => undefined);
     this.sender.pump();
   }
 }

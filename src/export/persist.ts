@@ -56,9 +56,7 @@ export function persist(payloads: Payload[], maxChars: number): { kept: Payload[
 }
 
 /** Whether an earlier page left anything behind: most pages find nothing, and skip the lock. */
-export function hasPersisted(): boolean {
-  const st = storage();
-  if (!st) return false;
+export function hasPersisted(st: Storage): boolean {
   for (let k = 0; k < st.length; k++) {
     const key = st.key(k);
     if (key && (key.startsWith(PREFIX) || key === DROPPED)) return true;

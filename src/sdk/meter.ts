@@ -42,6 +42,7 @@ type Observable = { addCallback(cb: Observer): void; removeCallback(cb: unknown)
 // An instrument's kind: its OTLP data kind (DATA_SUM, DATA_GAUGE or DATA_HISTOGRAM) plus these.
 const MONOTONIC = 8;
 const OBSERVABLE = 16;
+const dataKindOf = (kind: number): number => kind & 7;
 
 interface Cell {
   attributes: Attributes;
@@ -83,7 +84,7 @@ function exemplarFor(value: number, isInt: boolean, ctx: Context): Exemplar | un
   return sc && sc.traceFlags & TRACE_FLAG_SAMPLED ? { time: now(), value, isInt, traceId: sc.traceId, spanId: sc.spanId } : undefined;
 }
 
-interface Storage {
+interface InstrumentStorage {
   key: string;
   exponential: boolean;
   record(value: unknown, attributes: unknown, ctx: Context): void;
@@ -91,9 +92,9 @@ interface Storage {
   collect(): MetricData | undefined;
 }
 
-function storage(name: string, kind: number, options: InstrumentOptions, scope: Scope, core: MeterCore): Storage {
+function instrumentStorage(name: string, kind: number, options: InstrumentOptions, scope: Scope, core: MeterCore): InstrumentStorage {
   const cells = new Map<string, Cell>();
-  const data = kind & 7;
+  const data = dataKindOf(kind);
   const isInt = options.valueType === 0 || options.valueType === 'int';
   const b = options.advice?.explicitBucketBoundaries;
   const bounds = Array.isArray(b) && b.every((x, k) => typeof x === 'number' && (k === 0 || x > b[k - 1])) ? b.slice() : DEFAULT_BOUNDARIES;
@@ -119,7 +120,7 @@ function storage(name: string, kind: number, options: InstrumentOptions, scope: 
     return c;
   };
 
-  const s: Storage = {
+  const s: InstrumentStorage = {
     key: `${name}/${kind}`,
     exponential,
     callbacks: [],
@@ -232,14 +233,14 @@ export interface Meter {
 }
 
 export function createMeter(scope: Scope, core: MeterCore): Meter {
-  const storages: Storage[] = [];
-  const create = (name: string, kind: number, options?: InstrumentOptions): Storage | undefined => {
+  const storages: InstrumentStorage[] = [];
+  const create = (name: string, kind: number, options?: InstrumentOptions): InstrumentStorage | undefined => {
     if (typeof name !== 'string' || !NAME.test(name)) {
       warn(W_WRONG_TYPE, `invalid instrument name ${JSON.stringify(name)}: a no-op instrument is returned`);
       return undefined;
     }
     let s = storages.find((x) => x.key === `${name}/${kind}`);
-    if (!s) storages.push((s = storage(name, kind, options && typeof options === 'object' ? options : {}, scope, core)));
+    if (!s) storages.push((s = instrumentStorage(name, kind, options && typeof options === 'object' ? options : {}, scope, core)));
     return s;
   };
   const sync = (kind: number) => (name: string, options?: InstrumentOptions) => {
@@ -247,7 +248,7 @@ export function createMeter(scope: Scope, core: MeterCore): Meter {
     if (!s) return noop;
     const fn = (value: number, attributes?: Record<string, unknown>, ctx?: Context) =>
       guard(() => s.record(value, attributes, ctx ?? context.active()));
-    return data(kind) === DATA_HISTOGRAM || data(kind) === DATA_GAUGE ? { record: fn } : { add: fn };
+    return dataKindOf(kind) === DATA_SUM ? { add: fn } : { record: fn };
   };
   const observable = (kind: number) => (name: string, options?: InstrumentOptions): Observable => {
     const s = create(name, kind | OBSERVABLE, options);
@@ -275,5 +276,3 @@ export function createMeter(scope: Scope, core: MeterCore): Meter {
     },
   };
 }
-
-const data = (kind: number) => kind & 7;
