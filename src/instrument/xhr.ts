@@ -1,11 +1,11 @@
 // XMLHttpRequest: a CLIENT span from send() to loadend, traceparent where allowed. We add
-// our own listeners and one request header; the page's handlers, properties and events are
-// untouched.
+// our own listeners (once per object, however often it is reused) and one request header;
+// the page's handlers, properties, events and exceptions are untouched.
 import { guard } from '../lib/diag.js';
-import { httpClient } from './http-client.js';
+import { errorTypeOf, httpClient, type ClientRequest } from './http-client.js';
 import type { Instrumentation } from './types.js';
 
-interface XhrState { method: string; url: unknown; headers: Set<string> }
+interface XhrState { method: string; url: unknown; headers: Set<string>; req?: ClientRequest; errorType?: string }
 
 export const xhrInstrumentation = (): Instrumentation => ({
   name: 'xhr',
@@ -16,9 +16,49 @@ export const xhrInstrumentation = (): Instrumentation => ({
     const start = httpClient(ctx, 'plume.xhr');
     const states = new WeakMap<XMLHttpRequest, XhrState>();
 
+    // How the request's span ends, read now: DONE with its status after loadend, not done when
+    // open() cancels it in flight (which fires no event).
+    const ending = (xhr: XMLHttpRequest, s: XhrState): (() => void) | undefined => {
+      const req = s.req;
+      if (!req) return undefined;
+      const done = xhr.readyState === 4;
+      const errorType = s.errorType ?? (done ? undefined : 'abort');
+      // A failed request's response is a network error (status 0), though Firefox may still
+      // show the status of a response it then aborted.
+      const status = done && !errorType ? xhr.status : 0;
+      let timing: string | null = null;
+      try { timing = xhr.getResponseHeader('server-timing'); } catch { /* not readable */ }
+      return () => { if (s.req === req) { s.req = undefined; req.end(status, errorType, timing); } };
+    };
+
     proto.open = function (this: XMLHttpRequest, method: string, url: string | URL) {
-      guard(() => states.set(this, { method, url, headers: new Set() }));
-      return open.apply(this, arguments as unknown as Parameters<typeof open>);
+      // Read before the original runs: a page's loadend handler may open the next request
+      // before our listener has seen the last one end, and open() resets status.
+      const end = guard(() => { const s = states.get(this); return s && ending(this, s); });
+      // When the original throws (bad method or URL), nothing of ours changes.
+      const r = open.apply(this, arguments as unknown as Parameters<typeof open>);
+      guard(() => {
+        end?.();
+        let s = states.get(this);
+        if (!s) {
+          states.set(this, (s = { method: '', url: '', headers: new Set() }));
+          const st = s;
+          // A request's error, abort and timeout fire once it is DONE (XHR spec, request error
+          // steps). Firefox also fires a late abort for an abort() before send(), while the
+          // request sent after it is still running: that one is not this request's.
+          const mark = (type: string) => () => { if (this.readyState === 4) st.errorType = type; };
+          this.addEventListener('error', mark('error'));
+          this.addEventListener('abort', mark('abort'));
+          this.addEventListener('timeout', mark('timeout'));
+          // Not DONE here means a listener before ours has opened the next request already
+          // (and ended this one's span): the request now open is not the one that ended.
+          this.addEventListener('loadend', () => guard(() => { if (this.readyState === 4) ending(this, st)?.(); }));
+        }
+        s.method = method;
+        s.url = url;
+        s.headers = new Set();
+      });
+      return r;
     } as typeof open;
 
     proto.setRequestHeader = function (this: XMLHttpRequest, name: string, value: string) {
@@ -27,27 +67,27 @@ export const xhrInstrumentation = (): Instrumentation => ({
     };
 
     proto.send = function (this: XMLHttpRequest) {
+      let mine: XhrState | undefined;
       guard(() => {
         const s = states.get(this);
-        // Only an opened, not yet sent request; a second send() throws in the original.
-        if (!s || this.readyState !== 1) return;
+        // Only an opened request not yet sent; a second send() throws in the original.
+        if (!s || s.req || this.readyState !== 1) return;
         const req = start(s.method, s.url);
         if (!req) return;
         if (req.headers) {
           for (const k in req.headers) if (!s.headers.has(k)) setRequestHeader.call(this, k, req.headers[k]);
         }
-        let errorType: string | undefined;
-        const mark = (type: string) => () => { errorType = type; };
-        this.addEventListener('error', mark('error'));
-        this.addEventListener('abort', mark('abort'));
-        this.addEventListener('timeout', mark('timeout'));
-        this.addEventListener('loadend', () => guard(() => {
-          let timing: string | null = null;
-          try { timing = this.getResponseHeader('server-timing'); } catch { /* not readable */ }
-          req.end(this.status, errorType, timing);
-        }));
+        s.errorType = undefined;
+        s.req = req;
+        mine = s;
       });
-      return send.apply(this, arguments as unknown as Parameters<typeof send>);
+      try {
+        return send.apply(this, arguments as unknown as Parameters<typeof send>);
+      } catch (e) {
+        // A synchronous request that fails throws and fires no loadend.
+        guard(() => { if (mine?.req) { mine.errorType ??= errorTypeOf(e); ending(this, mine)?.(); } });
+        throw e;
+      }
     };
 
     return () => {

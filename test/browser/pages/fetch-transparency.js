@@ -1,4 +1,4 @@
-// Loaded by fetch-transparency.spec.ts. The native fetch is kept before Plume wraps it, so
+// Loaded by transparency.spec.ts. The native fetch is kept before Plume wraps it, so
 // every case runs twice in the same page, without and with Plume, and the spec compares
 // everything a caller can observe.
 const nativeFetch = window.fetch;

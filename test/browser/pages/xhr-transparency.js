@@ -1,0 +1,189 @@
+// Loaded by transparency.spec.ts, once without Plume (?plume=0) and once with it (?plume=1):
+// XHR is instrumented on its prototype, so the native one exists only in a page Plume never
+// touched. Every case returns what the page can observe (events in order with readyState,
+// status, headers, response, thrown exceptions); the spec compares the two pages.
+const q = new URLSearchParams(location.search);
+const other = q.get('other');
+if (q.get('plume') === '1') {
+  const { init } = await import('/dist/browser.js');
+  window.plume = init({ endpoint: q.get('collector'), propagateTraceHeaderCorsUrls: [/\/t\//], batch: { scheduledDelayMillis: 100 } });
+  if (XMLHttpRequest.prototype.send.toString().includes('[native code]')) throw new Error('XHR was not instrumented');
+}
+
+const EVENTS = ['readystatechange', 'loadstart', 'progress', 'load', 'error', 'abort', 'timeout', 'loadend'];
+const headersOf = (x) => x.getAllResponseHeaders().split('\r\n').filter((l) => l && !/^(date|keep-alive|connection):/i.test(l)).sort();
+// The echo server reports the request headers it got; traceparent is ours to add, not compared.
+const clean = (text) => {
+  try {
+    const j = JSON.parse(text);
+    if (j && j.headers) { delete j.headers.traceparent; delete j.headers.tracestate; return JSON.stringify(j); }
+  } catch { /* not JSON */ }
+  return text;
+};
+const responseOf = (x) => {
+  const r = x.response;
+  if (r instanceof ArrayBuffer) return { arrayBuffer: r.byteLength };
+  if (r instanceof Blob) return { blob: r.size, type: r.type };
+  if (r && typeof r === 'object') return { json: clean(JSON.stringify(r)) };
+  return typeof r === 'string' ? clean(r) : r;
+};
+const thrown = (fn) => { try { fn(); return null; } catch (e) { return { name: e?.name, message: e?.message, ctor: e?.constructor?.name }; } };
+
+/**
+ * Records the events of x as `type@readyState`; progress events as one 'progress' per run of
+ * them, without readyState: how many there are, and whether the last comes before DONE,
+ * depends on how the response is cut into chunks.
+ */
+function watch(x, log, withProps) {
+  for (const type of EVENTS) {
+    const fn = () => { const s = type === 'progress' ? type : `${type}@${x.readyState}`; if (!(s === 'progress' && log.at(-1) === s)) log.push(s); };
+    if (withProps) x[`on${type}`] = fn; else x.addEventListener(type, fn);
+  }
+}
+const settled = (x) => new Promise((r) => x.addEventListener('loadend', () => setTimeout(r, 20)));
+const snapshot = (x, log) => ({ events: log, readyState: x.readyState, status: x.status, statusText: x.statusText, responseURL: x.responseURL, headers: headersOf(x), response: responseOf(x) });
+
+/** One request: open, optional setup, send, wait for loadend; what the caller saw. */
+async function request(method, url, { body = null, setup, props = false, responseType } = {}) {
+  const x = new XMLHttpRequest();
+  const log = [];
+  watch(x, log, props);
+  x.open(method, url);
+  if (responseType) x.responseType = responseType;
+  setup?.(x);
+  const done = settled(x);
+  const threw = thrown(() => x.send(body));
+  await done;
+  return { threw, ...snapshot(x, log) };
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const CASES = {
+  'GET, listeners': () => request('GET', '/t/echo?case=get'),
+  'GET, on* properties': () => request('GET', '/t/echo?case=props', { props: true }),
+  'POST with a body and request headers': () => request('POST', '/t/echo?case=post', { body: 'payload', setup: (x) => { x.setRequestHeader('x-a', '1'); x.setRequestHeader('content-type', 'text/plain'); } }),
+  "the caller's own traceparent is kept": async () => {
+    const x = new XMLHttpRequest();
+    x.open('GET', '/t/echo?case=own-traceparent');
+    x.setRequestHeader('traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    const done = settled(x);
+    x.send();
+    await done;
+    return JSON.parse(x.responseText).headers.traceparent;
+  },
+  "responseType 'json'": () => request('GET', '/t/echo?case=json', { responseType: 'json' }),
+  // (not from the echo: its body would include our traceparent)
+  "responseType 'arraybuffer'": () => request('GET', '/t/stream?case=ab', { responseType: 'arraybuffer' }),
+  "responseType 'blob'": () => request('GET', '/t/stream?case=blob', { responseType: 'blob' }),
+  'overrideMimeType': () => request('GET', '/t/status/404?case=mime', { setup: (x) => x.overrideMimeType('text/x-mine') }),
+  '404': () => request('GET', '/t/status/404?case=404'),
+  '500 with body': () => request('GET', '/t/status/500?case=500'),
+  'redirect followed': () => request('GET', '/t/redirect?case=redirect'),
+  'streamed response': () => request('GET', '/t/stream?case=stream'),
+  'network error (refused port)': () => request('GET', 'http://127.0.0.1:9/?case=refused'),
+  'CORS error (no Access-Control-Allow-Origin)': () => request('GET', `${other}/nocors?case=cors`),
+  'withCredentials, CORS error': () => request('GET', `${other}/nocors?case=cred`, { setup: (x) => { x.withCredentials = true; } }),
+  'upload listeners on a POST': async () => {
+    const up = [];
+    const r = await request('POST', '/t/echo?case=upload', { body: 'x'.repeat(100_000), setup: (x) => { for (const t of ['loadstart', 'load', 'loadend']) x.upload.addEventListener(t, () => up.push(t)); } });
+    return { ...r, response: r.response.length, upload: up };
+  },
+  'abort() during the request': async () => {
+    const x = new XMLHttpRequest();
+    const log = [];
+    watch(x, log);
+    x.open('GET', '/t/slow?case=abort');
+    const done = settled(x);
+    x.send();
+    setTimeout(() => x.abort(), 50);
+    await done;
+    return snapshot(x, log);
+  },
+  'abort() before send()': async () => {
+    const x = new XMLHttpRequest();
+    const log = [];
+    watch(x, log);
+    x.open('GET', '/t/echo?case=abort-first');
+    x.abort();
+    const done = settled(x);
+    const threw = thrown(() => x.send());
+    await done;
+    return { threw, ...snapshot(x, log) };
+  },
+  'timeout': () => request('GET', '/t/slow?case=timeout', { setup: (x) => { x.timeout = 50; } }),
+  'synchronous GET': () => {
+    const x = new XMLHttpRequest();
+    const log = [];
+    watch(x, log);
+    x.open('GET', '/t/echo?case=sync', false);
+    return { threw: thrown(() => x.send()), ...snapshot(x, log) };
+  },
+  'synchronous request to a refused port throws': () => {
+    const x = new XMLHttpRequest();
+    const log = [];
+    watch(x, log);
+    x.open('GET', 'http://127.0.0.1:9/?case=sync-refused', false);
+    return { threw: thrown(() => x.send()), ...snapshot(x, log) };
+  },
+  'send() twice throws InvalidStateError': async () => {
+    const x = new XMLHttpRequest();
+    x.open('GET', '/t/slow?case=twice');
+    const done = settled(x);
+    x.send();
+    const second = thrown(() => x.send());
+    await done;
+    return { second, status: x.status };
+  },
+  'send() before open() throws': () => thrown(() => new XMLHttpRequest().send()),
+  'setRequestHeader() before open() throws': () => thrown(() => new XMLHttpRequest().setRequestHeader('x-a', '1')),
+  'open() with a forbidden method throws': () => thrown(() => new XMLHttpRequest().open('TRACE', '/t/echo')),
+  'open() with an invalid method throws': () => thrown(() => new XMLHttpRequest().open('BAD METHOD', '/t/echo')),
+  'open() with an invalid URL throws': () => thrown(() => new XMLHttpRequest().open('GET', 'http://[::1')),
+  'wrong this: send on a plain object': () => thrown(() => XMLHttpRequest.prototype.send.call({})),
+  'wrong this: open on a plain object': () => thrown(() => XMLHttpRequest.prototype.open.call({}, 'GET', '/t/echo')),
+  'unknown method': () => request('PURGE', '/t/echo?case=purge'),
+  'one object reused for three requests': async () => {
+    const x = new XMLHttpRequest();
+    const log = [];
+    watch(x, log);
+    const out = [];
+    for (const path of ['/t/echo?case=reuse-1', '/t/status/404?case=reuse-2', '/t/echo?case=reuse-3']) {
+      x.open('GET', path);
+      const done = settled(x);
+      x.send();
+      await done;
+      out.push(x.status);
+    }
+    return { statuses: out, events: log };
+  },
+  'open() again while the first request is in flight': async () => {
+    const x = new XMLHttpRequest();
+    const log = [];
+    watch(x, log);
+    x.open('GET', '/t/slow?case=reopen-1');
+    x.send();
+    await sleep(50);
+    x.open('GET', '/t/echo?case=reopen-2');
+    const done = settled(x);
+    x.send();
+    await done;
+    await sleep(500); // the first request's answer would have come by now
+    return snapshot(x, log);
+  },
+  'the next request sent from onloadend': async () => {
+    const x = new XMLHttpRequest();
+    const statuses = [];
+    await new Promise((resolve) => {
+      x.onloadend = () => {
+        statuses.push(x.status);
+        if (statuses.length === 1) { x.open('GET', '/t/status/404?case=chain-2'); x.send(); } else setTimeout(resolve, 20);
+      };
+      x.open('GET', '/t/echo?case=chain-1');
+      x.send();
+    });
+    return statuses;
+  },
+};
+
+window.caseNames = Object.keys(CASES);
+window.runCase = (name) => CASES[name]();
