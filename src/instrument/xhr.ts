@@ -46,10 +46,8 @@ export const xhrInstrumentation = (): Instrumentation => ({
           // A request's error, abort and timeout fire once it is DONE (XHR spec, request error
           // steps). Firefox also fires a late abort for an abort() before send(), while the
           // request sent after it is still running: that one is not this request's.
-          const mark = (type: string) => () => { if (this.readyState === 4) st.errorType = type; };
-          this.addEventListener('error', mark('error'));
-          this.addEventListener('abort', mark('abort'));
-          this.addEventListener('timeout', mark('timeout'));
+          const mark = (e: Event) => { if (this.readyState === 4) st.errorType = e.type; };
+          for (const type of ['error', 'abort', 'timeout']) this.addEventListener(type, mark);
           // Not DONE here means a listener before ours has opened the next request already
           // (and ended this one's span): the request now open is not the one that ended.
           this.addEventListener('loadend', () => guard(() => { if (this.readyState === 4) ending(this, st)?.(); }));
