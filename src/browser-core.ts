@@ -63,8 +63,7 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
       const active = context.active();
       return getSpan(active) ? active : ictx.ambient?.() ?? active;
     },
-    requestStarted() {},
-    requestEnded() {},
+    requestStarted: () => () => {},
   };
   const uninstall: (() => void)[] = [];
   for (const ins of instrumentations) {

@@ -250,8 +250,7 @@ function createInstance(raw: EdgeConfig, runtime: string): Instance {
     core,
     config: { ...config, propagateTraceHeaderCorsUrls: listed.length ? listed : [''] },
     parentContext: () => context.active(),
-    requestStarted() {},
-    requestEnded() {},
+    requestStarted: () => () => {},
   };
   const meter = core.getMeter('plume.edge', SDK_VERSION);
   return {

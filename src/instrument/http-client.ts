@@ -56,7 +56,7 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string) {
       propagation.inject(setSpan(parent, span), headers);
     }
     const started = now();
-    ctx.requestStarted();
+    const ended = ctx.requestStarted();
     let done = false;
     return {
       span,
@@ -64,7 +64,7 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string) {
       end(status, errorType, serverTiming) {
         if (done) return;
         done = true;
-        ctx.requestEnded();
+        ended();
         if (status > 0) span.setAttribute('http.response.status_code', status);
         // Client side, 4xx and 5xx are both errors (semantic conventions).
         const error = errorType ?? (status >= 400 ? String(status) : undefined);

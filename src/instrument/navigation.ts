@@ -121,9 +121,15 @@ export const navigationInstrumentation = (): Instrumentation => ({
       ctx.onRouteChange?.();
     };
     ctx.ambient = () => route?.ctx;
-    const prevStarted = ctx.requestStarted, prevEnded = ctx.requestEnded;
-    ctx.requestStarted = () => { prevStarted(); if (route && ctx.parentContext() === route.ctx) { route.inflight++; clearTimeout(route.timer); } };
-    ctx.requestEnded = () => { prevEnded(); if (route) { route.inflight--; settle(); } };
+    const prevStarted = ctx.requestStarted;
+    ctx.requestStarted = () => {
+      const ended = prevStarted();
+      // Only the route's own requests keep it open: one from before it (or from an earlier
+      // route) that ends meanwhile says nothing about this one's.
+      const r = route && ctx.parentContext() === route.ctx ? route : undefined;
+      if (r) { r.inflight++; clearTimeout(r.timer); }
+      return () => { ended(); if (r && r === route) { r.inflight--; settle(); } };
+    };
 
     const nav = (window as unknown as { navigation?: EventTarget & { currentEntry?: unknown } }).navigation;
     if (nav && typeof nav.addEventListener === 'function') {

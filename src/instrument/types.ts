@@ -8,9 +8,8 @@ export interface InstrumentationContext {
   config: ResolvedConfig;
   /** The parent for spans that start now: the active span, else the open route change. */
   parentContext(): Context;
-  /** Route-change tracking: a route change ends once the requests it started are done. */
-  requestStarted(): void;
-  requestEnded(): void;
+  /** Route-change tracking: a route change ends once the requests it started are done. Returns what to call when the request ends. */
+  requestStarted(): () => void;
   /** Set by the navigation instrumentation. */
   ambient?: () => Context | undefined;
   /** Set by web vitals: told of SPA route changes seen by the navigation instrumentation. */

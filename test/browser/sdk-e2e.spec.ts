@@ -12,7 +12,8 @@ const echo = (allowCors: boolean) => (req: any, res: any) => {
     headers['access-control-allow-headers'] = 'traceparent, tracestate, baggage';
   }
   if (req.method === 'OPTIONS') return void res.writeHead(204, headers).end();
-  res.writeHead(200, headers).end(JSON.stringify({ traceparent: req.headers.traceparent ?? null, tracestate: req.headers.tracestate ?? null }));
+  const delay = Number(new URL(req.url, 'http://x').searchParams.get('delay') ?? 0);
+  setTimeout(() => res.writeHead(200, headers).end(JSON.stringify({ traceparent: req.headers.traceparent ?? null, tracestate: req.headers.tracestate ?? null })), delay);
 };
 
 let app: StaticServer;
@@ -81,7 +82,10 @@ test('every instrumentation reports what happened, linked and propagated', async
   // Route change: its own trace, parent of the fetch it made.
   const route = spans.find((s) => s.name === 'routeChange')!;
   expect(route.attributes).toMatchObject({ 'url.path': '/cart', 'browser.navigation.previous_path': '/' });
-  expect(byUrl('route=1').parentSpanId).toBe(route.spanId);
+  const routeFetch = byUrl('route=1');
+  expect(routeFetch.parentSpanId).toBe(route.spanId);
+  expect(byUrl('early=1').parentSpanId).not.toBe(route.spanId);
+  expect(BigInt(route.endTimeUnixNano) >= BigInt(routeFetch.endTimeUnixNano), 'the route ends after its request').toBe(true);
 
   // Page load: documentLoad with its phases.
   const load = spans.find((s) => s.name === 'documentLoad')!;

@@ -41,9 +41,12 @@ window.tour = async () => {
     span.end();
   });
 
-  // A SPA route change, and a request it makes.
+  // A SPA route change, and a request it makes. A request from before it that ends while the
+  // route's own is still out must not end the route.
+  const early = echo('/api/echo?early=1&delay=300');
   history.pushState({}, '', '/cart?step=2');
-  out.routeFetch = await echo('/api/echo?route=1');
+  out.routeFetch = await echo('/api/echo?route=1&delay=700');
+  await early;
 
   // Errors: thrown in a timer, an unhandled rejection, a broken image.
   setTimeout(() => { throw new TypeError('tour: thrown from a timer'); });
