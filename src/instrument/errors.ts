@@ -13,6 +13,7 @@ import { getActiveSpan } from '../sdk/span-context.js';
 import type { Instrumentation } from './types.js';
 
 const WINDOW_MS = 60_000;
+const MAX_KEYS = 1000;
 
 export const errorsInstrumentation = (): Instrumentation => ({
   name: 'errors',
@@ -29,6 +30,9 @@ export const errorsInstrumentation = (): Instrumentation => ({
       counter().add(1, { 'exception.type': type, 'browser.error.kind': kind });
       const key = `${type}\u0000${attrs['exception.message'] ?? ''}`;
       let s = seen.get(key);
+      // Messages with ids in them are all different: past MAX_KEYS the oldest is forgotten
+      // (its count is in browser.errors already), so the map stays bounded.
+      if (!s && seen.size >= MAX_KEYS) seen.delete(seen.keys().next().value!);
       if (!s || time - s.since > WINDOW_MS) seen.set(key, (s = { since: time, n: 0, held: s?.held ?? 0 }));
       if (++s.n > maxPerMinute) { s.held++; return; }
       const extra: Record<string, unknown> = { 'browser.error.kind': kind };

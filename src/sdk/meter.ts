@@ -65,6 +65,10 @@ interface Cell {
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/;
 const MAX_EARLY = 10_000;
+// OTel's default cardinality limit: attribute sets past it are aggregated in one overflow
+// set (its own included), so memory stays bounded and the totals stay right.
+const CARDINALITY_LIMIT = 2000;
+const OVERFLOW: Attributes = { 'otel.metric.overflow': true };
 
 let Exp: (new () => ExponentialHistogram) | undefined;
 let expLoading: Promise<unknown> | undefined;
@@ -103,9 +107,10 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
   const delta = core.temporality === 'delta';
 
   const cell = (attributes: unknown): Cell => {
-    const values = cleanAttributes(attributes, core.limits).values;
-    const key = keyOf(values);
+    let values = cleanAttributes(attributes, core.limits).values;
+    let key = keyOf(values);
     let c = cells.get(key);
+    if (!c && cells.size >= CARDINALITY_LIMIT - 1) c = cells.get((key = keyOf((values = OVERFLOW))));
     if (!c) {
       const t = now();
       c = { attributes: values, start: t, value: 0, time: t, sum: 0, count: 0, min: Infinity, max: -Infinity };

@@ -301,6 +301,22 @@ describe('core: metrics', () => {
     expect(byName('requests')).toHaveLength(1);
   });
 
+  it('past 2000 attribute sets, measurements go to the otel.metric.overflow set', async () => {
+    const { core, sent } = setup();
+    const c = core.meter.createCounter('by.user', { valueType: 'int' });
+    for (let k = 0; k < 2500; k++) c.add(1, { user: `u${k}` });
+    c.add(10, { user: 'u1' }); // a set that has its own cell keeps it
+    await core.flush();
+    const dp = points(sent).filter((x: any) => x.name === 'by.user').flatMap((x: any) => x.sum.dataPoints);
+    expect(dp).toHaveLength(2000);
+    const overflow = dp.filter((p: any) => p.attributes[0].key === 'otel.metric.overflow');
+    expect(overflow).toHaveLength(1);
+    expect(overflow[0].attributes[0].value).toEqual({ boolValue: true });
+    expect(overflow[0].asInt).toBe('501');
+    expect(dp.find((p: any) => p.attributes[0].value.stringValue === 'u1').asInt).toBe('11');
+    expect(dp.reduce((s: number, p: any) => s + Number(p.asInt), 0)).toBe(2510);
+  });
+
   it('cumulative temporality keeps counting from the start', async () => {
     const { core, sent } = setup({ metrics: { temporality: 'cumulative' } });
     const c = core.meter.createCounter('c');
