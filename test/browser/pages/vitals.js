@@ -1,13 +1,18 @@
 // Loaded by web-vitals.spec.ts: the web-vitals library and Plume measure the same page.
 import { init } from '/dist/browser.js';
-import { onCLS, onFCP, onLCP, onTTFB } from '/wv.js';
+import { onCLS, onFCP, onINP, onLCP, onTTFB } from '/wv.js';
 
 window.wv = {};
 // Visibility as the page saw it, for the failure message.
 window.seen = [document.visibilityState];
 addEventListener('visibilitychange', () => window.seen.push(`${document.visibilityState}@${Math.round(performance.now())}`), true);
 const keep = (m) => { window.wv[m.name] = m.value; };
-onTTFB(keep); onFCP(keep); onLCP(keep); onCLS(keep);
+onTTFB(keep); onFCP(keep); onLCP(keep); onCLS(keep); onINP(keep);
+// Interactions for INP: a press on the button blocks the main thread for window.blockMs.
+document.getElementById('tap').addEventListener('pointerdown', () => {
+  const end = performance.now() + (window.blockMs ?? 0);
+  while (performance.now() < end);
+});
 window.plume = init({ endpoint: new URLSearchParams(location.search).get('collector'), serviceName: 'vitals' });
 // A large paint, then a layout shift pushing it down.
 setTimeout(() => {
