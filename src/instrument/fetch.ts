@@ -35,7 +35,10 @@ export interface FetchHooks {
  * the request goes out as if we were not there.
  */
 export function tracedFetch(original: typeof fetch, hooks: () => FetchHooks | undefined): typeof fetch {
-  return function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  // A method, as native functions are: its name 'fetch' survives minifiers (a property key),
+  // it is no constructor and has no prototype; one declared parameter makes length 1.
+  return { fetch(this: unknown, input: RequestInfo | URL): Promise<Response> {
+    const init = arguments[1] as RequestInit | undefined;
     let req: ClientRequest | undefined;
     let h: FetchHooks | undefined;
     let args: [RequestInfo | URL, RequestInit?] | IArguments = arguments;
@@ -69,7 +72,7 @@ export function tracedFetch(original: typeof fetch, hooks: () => FetchHooks | un
     );
     if (h?.watch) guard(() => h!.watch!(watched));
     return p;
-  } as typeof fetch;
+  } }.fetch as typeof fetch;
 }
 
 export const fetchInstrumentation = (): Instrumentation => ({

@@ -138,16 +138,20 @@ export const navigationInstrumentation = (): Instrumentation => ({
     } else {
       const h = history;
       const { pushState, replaceState } = h;
-      h.pushState = function (this: History, ...args: Parameters<History['pushState']>) {
-        const r = pushState.apply(this, args);
-        guard(() => routeChanged('push'));
-        return r;
-      };
-      h.replaceState = function (this: History, ...args: Parameters<History['replaceState']>) {
-        const r = replaceState.apply(this, args);
-        guard(() => routeChanged('replace'));
-        return r;
-      };
+      // Methods, as the natives are (their names survive minifiers), declaring two
+      // parameters as theirs do (length 2).
+      Object.assign(h, {
+        pushState(this: History, _data: unknown, _unused: string) {
+          const r = pushState.apply(this, arguments as unknown as Parameters<History['pushState']>);
+          guard(() => routeChanged('push'));
+          return r;
+        },
+        replaceState(this: History, _data: unknown, _unused: string) {
+          const r = replaceState.apply(this, arguments as unknown as Parameters<History['replaceState']>);
+          guard(() => routeChanged('replace'));
+          return r;
+        },
+      });
       off.push(() => { h.pushState = pushState; h.replaceState = replaceState; });
       on(window, 'popstate', () => routeChanged('traverse'));
       on(window, 'hashchange', () => routeChanged('traverse'));

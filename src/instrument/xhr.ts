@@ -31,62 +31,67 @@ export const xhrInstrumentation = (): Instrumentation => ({
       return () => { if (s.req === req) { s.req = undefined; req.end(status, errorType, timing); } };
     };
 
-    proto.open = function (this: XMLHttpRequest, method: string, url: string | URL) {
-      // Read before the original runs: a page's loadend handler may open the next request
-      // before our listener has seen the last one end, and open() resets status.
-      const end = guard(() => { const s = states.get(this); return s && ending(this, s); });
-      // When the original throws (bad method or URL), nothing of ours changes.
-      const r = open.apply(this, arguments as unknown as Parameters<typeof open>);
-      guard(() => {
-        end?.();
-        let s = states.get(this);
-        if (!s) {
-          states.set(this, (s = { method: '', url: '', headers: new Set() }));
-          const st = s;
-          // A request's error, abort and timeout fire once it is DONE (XHR spec, request error
-          // steps). Firefox also fires a late abort for an abort() before send(), while the
-          // request sent after it is still running: that one is not this request's.
-          const mark = (e: Event) => { if (this.readyState === 4) st.errorType = e.type; };
-          for (const type of ['error', 'abort', 'timeout']) this.addEventListener(type, mark);
-          // Not DONE here means a listener before ours has opened the next request already
-          // (and ended this one's span): the request now open is not the one that ended.
-          this.addEventListener('loadend', () => guard(() => { if (this.readyState === 4) ending(this, st)?.(); }));
-        }
-        s.method = method;
-        s.url = url;
-        s.headers = new Set();
-      });
-      return r;
-    } as typeof open;
+    // Methods, as the native ones are: names that survive minifiers, no constructors, and the
+    // same length (declared parameters) as the originals.
+    const patched = {
+      open(this: XMLHttpRequest, method: string, url: string | URL) {
+        // Read before the original runs: a page's loadend handler may open the next request
+        // before our listener has seen the last one end, and open() resets status.
+        const end = guard(() => { const s = states.get(this); return s && ending(this, s); });
+        // When the original throws (bad method or URL), nothing of ours changes.
+        const r = open.apply(this, arguments as unknown as Parameters<typeof open>);
+        guard(() => {
+          end?.();
+          let s = states.get(this);
+          if (!s) {
+            states.set(this, (s = { method: '', url: '', headers: new Set() }));
+            const st = s;
+            // A request's error, abort and timeout fire once it is DONE (XHR spec, request error
+            // steps). Firefox also fires a late abort for an abort() before send(), while the
+            // request sent after it is still running: that one is not this request's.
+            const mark = (e: Event) => { if (this.readyState === 4) st.errorType = e.type; };
+            for (const type of ['error', 'abort', 'timeout']) this.addEventListener(type, mark);
+            // Not DONE here means a listener before ours has opened the next request already
+            // (and ended this one's span): the request now open is not the one that ended.
+            this.addEventListener('loadend', () => guard(() => { if (this.readyState === 4) ending(this, st)?.(); }));
+          }
+          s.method = method;
+          s.url = url;
+          s.headers = new Set();
+        });
+        return r;
+      },
 
-    proto.setRequestHeader = function (this: XMLHttpRequest, name: string, value: string) {
-      guard(() => states.get(this)?.headers.add(String(name).toLowerCase()));
-      return setRequestHeader.call(this, name, value);
-    };
+      setRequestHeader(this: XMLHttpRequest, name: string, value: string) {
+        guard(() => states.get(this)?.headers.add(String(name).toLowerCase()));
+        return setRequestHeader.call(this, name, value);
+      },
 
-    proto.send = function (this: XMLHttpRequest) {
-      let mine: XhrState | undefined;
-      guard(() => {
-        const s = states.get(this);
-        // Only an opened request not yet sent; a second send() throws in the original.
-        if (!s || s.req || this.readyState !== 1) return;
-        const req = start(s.method, s.url);
-        if (!req) return;
-        if (req.headers) {
-          for (const k in req.headers) if (!s.headers.has(k)) setRequestHeader.call(this, k, req.headers[k]);
+      send(this: XMLHttpRequest) {
+        let mine: XhrState | undefined;
+        guard(() => {
+          const s = states.get(this);
+          // Only an opened request not yet sent; a second send() throws in the original.
+          if (!s || s.req || this.readyState !== 1) return;
+          const req = start(s.method, s.url);
+          if (!req) return;
+          if (req.headers) {
+            for (const k in req.headers) if (!s.headers.has(k)) setRequestHeader.call(this, k, req.headers[k]);
+          }
+          s.errorType = undefined;
+          s.req = req;
+          mine = s;
+        });
+        try {
+          return send.apply(this, arguments as unknown as Parameters<typeof send>);
+        } catch (e) {
+          // A synchronous request that fails throws and fires no loadend.
+          guard(() => { if (mine?.req) { mine.errorType ??= errorTypeOf(e); ending(this, mine)?.(); } });
+          throw e;
         }
-        s.errorType = undefined;
-        s.req = req;
-        mine = s;
-      });
-      try {
-        return send.apply(this, arguments as unknown as Parameters<typeof send>);
-      } catch (e) {
-        // A synchronous request that fails throws and fires no loadend.
-        guard(() => { if (mine?.req) { mine.errorType ??= errorTypeOf(e); ending(this, mine)?.(); } });
-        throw e;
-      }
+      },
     };
+    Object.assign(proto, patched);
 
     return () => {
       proto.open = open;

@@ -142,6 +142,7 @@ const CASES = {
   'wrong this: send on a plain object': () => thrown(() => XMLHttpRequest.prototype.send.call({})),
   'wrong this: open on a plain object': () => thrown(() => XMLHttpRequest.prototype.open.call({}, 'GET', '/t/echo')),
   'unknown method': () => request('PURGE', '/t/echo?case=purge'),
+  'names and lengths of the methods': () => ['open', 'send', 'setRequestHeader'].map((m) => [XMLHttpRequest.prototype[m].name, XMLHttpRequest.prototype[m].length]),
   'one object reused for three requests': async () => {
     const x = new XMLHttpRequest();
     const log = [];
