@@ -58,7 +58,7 @@ test('TTFB, FCP, LCP and CLS agree with the web-vitals library', async ({ page }
 });
 
 test('INP agrees with web-vitals over 120 interactions, most of them short', async ({ page }) => {
-  test.skip(!page.cdp || !page.hide, 'needs trusted input (the DevTools protocol) and hide()');
+  test.skip(!page.hide, 'needs hide() to make both report');
   collector.reset();
   await page.goto(`${app.url}/?collector=${encodeURIComponent(collector.url)}`);
   await page.waitForFunction(() => document.readyState === 'complete' && !!(window as any).plume);
@@ -71,17 +71,26 @@ test('INP agrees with web-vitals over 120 interactions, most of them short', asy
   // longest, as it would be if only the long ones were counted.
   for (let k = 0; k < 120; k++) {
     await page.evaluate((ms: number) => { (window as any).blockMs = ms; }, k % 12 === 0 ? 60 + 2 * k : 0);
-    await page.cdp!('Input.dispatchMouseEvent', { type: 'mousePressed', x, y, button: 'left', clickCount: 1 });
-    await page.cdp!('Input.dispatchMouseEvent', { type: 'mouseReleased', x, y, button: 'left', clickCount: 1 });
+    await page.click(x, y);
   }
   await new Promise((r) => setTimeout(r, 300));
   await page.hide!();
   await new Promise((r) => setTimeout(r, 500));
   await page.show!();
   const wv: Record<string, number> = await page.evaluate(() => (window as any).wv);
-  expect(wv.INP, 'web-vitals reported INP').toBeGreaterThan(0);
+  const presses = await page.evaluate(() => (window as any).presses);
+  expect(presses, 'every press reached the page').toBe(120);
+  if (wv.INP === undefined) {
+    // An engine without Event Timing interactions (WebKit): neither reports INP. FCP, sent
+    // with the same hide, shows that the export happened.
+    await collector.waitFor((c) => c.query.metrics({ service: 'vitals', name: 'browser.web_vital.fcp' }).length > 0, 10_000);
+    expect(collector.query.metrics({ service: 'vitals', name: 'browser.web_vital.inp' })).toHaveLength(0);
+    console.log(`${page.engine}: INP reported by neither library`);
+    return;
+  }
   await collector.waitFor((c) => c.query.metrics({ service: 'vitals', name: 'browser.web_vital.inp' }).length > 0, 10_000);
   const point = collector.query.metrics({ service: 'vitals', name: 'browser.web_vital.inp' })[0] as any;
   expect(point.count).toBe(1);
   expect(point.sum, `Plume ${point.sum}, web-vitals ${wv.INP}`).toBe(wv.INP);
+  console.log(`${page.engine}: INP ${point.sum} ms, as web-vitals`);
 });

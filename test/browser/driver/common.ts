@@ -76,6 +76,7 @@ export interface Tab {
   screenshot(opts: { path: string }): Promise<unknown>;
   close(opts?: { runBeforeUnload?: boolean }): Promise<unknown>;
   bringToFront(): Promise<unknown>;
+  mouse: { click(x: number, y: number): Promise<unknown> };
 }
 
 /**
@@ -103,6 +104,10 @@ export abstract class TabPage<T extends Tab> {
 
   async screenshot(path: string) {
     await this.tab.screenshot({ path });
+  }
+
+  async click(x: number, y: number) {
+    await this.tab.mouse.click(x, y);
   }
 
   async consoleErrors() {

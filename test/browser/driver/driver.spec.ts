@@ -10,6 +10,12 @@ const PAGES: Record<string, { body: string; headers?: Record<string, string> }> 
   // CSP without 'unsafe-eval': string predicates would throw EvalError here.
   '/csp': { body: '<!doctype html><title>csp</title><script src="/later.js"></script>', headers: { 'content-security-policy': "script-src 'self'" } },
   '/later.js': { body: 'setTimeout(() => { window.later = 42; }, 300);', headers: { 'content-type': 'text/javascript' } },
+  '/button': {
+    body: `<!doctype html><title>button</title><button id="b" style="position:absolute;left:100px;top:50px;width:100px;height:40px">b</button><script>
+window.got = [];
+for (const t of ['pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click']) addEventListener(t, (e) => window.got.push([t, e.isTrusted, e.target.id, e.clientX, e.clientY]), true);
+</script>`,
+  },
   '/red': { body: '<!doctype html><title>red</title><style>body { background: rgb(255, 0, 0); }</style>' },
   '/events': { body: '<!doctype html><title>events</title><script src="/events.js"></script>' },
   '/events.js': {
@@ -140,6 +146,18 @@ test('screenshot: a PNG of what the page shows', async ({ page }, testInfo) => {
   expect(width).toBeGreaterThan(100);
   expect(height).toBeGreaterThan(100);
   for (const [got, want] of topLeft.slice(0, 3).map((v, i) => [v, [255, 0, 0][i]])) expect(Math.abs(got - want)).toBeLessThan(16);
+});
+
+test('click: trusted pointer, mouse and click events at the point', async ({ page }) => {
+  await page.goto(`${origin}/button`);
+  await page.click(150, 70);
+  await page.waitForFunction(() => (window as any).got.length >= 5);
+  const got: [string, boolean, string, number, number][] = await page.evaluate(() => (window as any).got);
+  expect(got.map(([t]) => t)).toEqual(['pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click']);
+  for (const [t, trusted, target, x, y] of got) {
+    expect([t, trusted, target]).toEqual([t, true, 'b']);
+    expect(Math.abs(x - 150) + Math.abs(y - 70), `${t} at ${x},${y}`).toBeLessThanOrEqual(2);
+  }
 });
 
 test('cdp: DevTools protocol commands on the page (chromium)', async ({ page }) => {

@@ -49,6 +49,11 @@ export interface Page {
   hide?(): Promise<void>;
   /** Undoes hide(): the page is in front and 'visible' again. Present exactly when hide is. */
   show?(): Promise<void>;
+  /**
+   * A trusted left click (press and release) at viewport coordinates in CSS pixels, as a user
+   * makes it: pointer, mouse and click events with isTrusted, and Event Timing entries.
+   */
+  click(x: number, y: number): Promise<void>;
   /** A Chrome DevTools Protocol command on this page's target. chromium only. */
   cdp?(method: string, params?: object): Promise<unknown>;
 }

@@ -190,6 +190,19 @@ class WebKitPage implements Page {
     });
   }
 
+  // WebDriver Perform Actions: a mouse pointer moved to the point, pressed and released.
+  click(x: number, y: number) {
+    return this.run(async () => {
+      await this.s.call('POST', '/actions', {
+        actions: [{
+          type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' },
+          actions: [{ type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }],
+        }],
+      });
+      await this.s.call('DELETE', '/actions');
+    });
+  }
+
   async consoleErrors() {
     if (this.pages.has(this)) await this.run(() => this.drain());
     return [...this.errors];

@@ -9,7 +9,9 @@ addEventListener('visibilitychange', () => window.seen.push(`${document.visibili
 const keep = (m) => { window.wv[m.name] = m.value; };
 onTTFB(keep); onFCP(keep); onLCP(keep); onCLS(keep); onINP(keep);
 // Interactions for INP: a press on the button blocks the main thread for window.blockMs.
+window.presses = 0;
 document.getElementById('tap').addEventListener('pointerdown', () => {
+  window.presses++;
   const end = performance.now() + (window.blockMs ?? 0);
   while (performance.now() < end);
 });
