@@ -6,7 +6,8 @@
 // weight: web-vitals was 8.7 KB of 67 KB minified, too much for a 16 KB budget.
 //  - TTFB: responseStart - activationStart of the navigation entry, at load.
 //  - FCP: the first-contentful-paint entry; LCP: the last largest-contentful-paint before the
-//    first input or the page being hidden; neither if the page started hidden.
+//    first input or the page being hidden; neither if the page started hidden. After a
+//    back/forward cache restore, TTFB 0 and FCP = LCP = pageshow to the second frame.
 //  - CLS: the largest session window of layout shifts without recent input (gap < 1 s,
 //    window < 5 s); INP: the 98th percentile of interaction durations (the longest
 //    interaction per 50, of the 10 longest). Both are reported when the page is hidden and, for SPAs, when the
@@ -37,7 +38,7 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
     const nav = performance.getEntriesByType?.('navigation')[0] as Entry | undefined;
     const activation = nav?.activationStart ?? 0;
     const startedHidden = document.visibilityState === 'hidden';
-    const navType = nav ? (nav as PerformanceNavigationTiming).type.replace('_', '-') : 'navigate';
+    let navType = nav ? (nav as PerformanceNavigationTiming).type.replace('_', '-') : 'navigate';
     const observers: PerformanceObserver[] = [];
     // A vital is final when reported, so it is put into its histogram when the metrics are
     // collected: the meter's code then never runs while the page loads.
@@ -158,6 +159,21 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
     };
     addEventListener('visibilitychange', onHidden, true);
     addEventListener('pagehide', onHidden, true);
+    // A page restored from the back/forward cache is a new page view, as web-vitals counts
+    // them: TTFB 0, and FCP and LCP the time from pageshow to the second animation frame
+    // after it (the first frame the restored page is painted in); CLS and INP start afresh
+    // (onHidden reset them as the page went away).
+    addEventListener('pageshow', (e) => {
+      if (!(e as PageTransitionEvent).persisted) return;
+      navType = 'back-forward-cache';
+      report('ttfb', 0, undefined, false);
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        const v = performance.now() - e.timeStamp;
+        // Not for an engine that cannot measure them on a loaded page either.
+        if (supported.includes('paint')) report('fcp', v);
+        if (supported.includes('largest-contentful-paint')) report('lcp', v);
+      }));
+    }, true);
     // SPA route changes: the vitals of the route just left.
     const check = () => {
       if (location.pathname === path) return;

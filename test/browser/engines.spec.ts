@@ -64,6 +64,9 @@ async function bfcacheProbe(page: Page): Promise<boolean> {
     await page.goto(`${server.url}/bf-a`);
     await page.goto(`${server.url}/bf-b`);
     await page.evaluate(() => { setTimeout(() => history.back(), 0); });
+    // Polling during the navigation itself is what WebKitWebDriver has been seen to sit on
+    // (a script call unanswered until its 120 s timeout): give the navigation a second first.
+    await new Promise((r) => setTimeout(r, 1000));
     await page.waitForFunction(() => location.pathname === '/bf-a' && document.readyState === 'complete' && (window as any).pageshows?.length, { timeout: 10_000 });
     return (await page.evaluate(() => (window as any).pageshows as boolean[])).includes(true);
   } catch {

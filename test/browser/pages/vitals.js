@@ -6,7 +6,9 @@ window.wv = {};
 // Visibility as the page saw it, for the failure message.
 window.seen = [document.visibilityState];
 addEventListener('visibilitychange', () => window.seen.push(`${document.visibilityState}@${Math.round(performance.now())}`), true);
-const keep = (m) => { window.wv[m.name] = m.value; };
+// What web-vitals reports for a page restored from the back/forward cache is kept apart.
+const keep = (m) => { window.wv[m.navigationType === 'back-forward-cache' ? `${m.name}:bf` : m.name] = m.value; };
+addEventListener('pageshow', (e) => { if (e.persisted) window.restored = true; });
 onTTFB(keep); onFCP(keep); onLCP(keep); onCLS(keep); onINP(keep);
 // Interactions for INP: a press on the button blocks the main thread for window.blockMs.
 window.presses = 0;
