@@ -9,9 +9,9 @@
 //    first input or the page being hidden; neither if the page started hidden. After a
 //    back/forward cache restore, TTFB 0 and FCP = LCP = pageshow to the second frame.
 //  - CLS: the largest session window of layout shifts without recent input (gap < 1 s,
-//    window < 5 s); INP: the 98th percentile of interaction durations (the longest
-//    interaction per 50, of the 10 longest). Both are reported when the page is hidden and, for SPAs, when the
-//    route changes (then measured afresh for the new route).
+//    window < 5 s); INP: the 98th percentile of interaction durations (of the 10 longest,
+//    the one at index interactions / 50). Both are reported when the page is hidden and,
+//    for SPAs, when the route changes (then measured afresh for the new route).
 // A vital an engine cannot measure (no such entry type) is not reported, never faked; debug
 // mode says which.
 import { debugWarn, guard, W_UNSUPPORTED } from '../lib/diag.js';
@@ -133,6 +133,7 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
         const known = longest.find((x) => x[0] === id);
         if (known) known[1] = Math.max(known[1], e.duration);
         else if (longest.length < 10 || e.duration > longest[9][1]) longest.push([id, e.duration]);
+        else continue;
         longest.sort((a, b) => b[1] - a[1]).splice(10);
       }
     };
