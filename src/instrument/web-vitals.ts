@@ -39,7 +39,7 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
     const activation = nav?.activationStart ?? 0;
     const startedHidden = document.visibilityState === 'hidden';
     let navType = nav ? (nav as PerformanceNavigationTiming).type.replace('_', '-') : 'navigate';
-    const observers: PerformanceObserver[] = [];
+    const observers: [PerformanceObserver, (list: Entry[]) => void][] = [];
     // A vital is final when reported, so it is put into its histogram when the metrics are
     // collected: the meter's code then never runs while the page loads.
     const pending: [name: string, value: number, attributes: Record<string, unknown>][] = [];
@@ -67,7 +67,7 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
       guard(() => {
         const o = new PerformanceObserver((l) => guard(() => fn(l.getEntries() as Entry[])));
         o.observe({ type, buffered: true, ...opts });
-        observers.push(o);
+        observers.push([o, fn]);
       });
     };
 
@@ -152,7 +152,9 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
     let path = location.pathname;
     const onHidden = () => {
       if (document.visibilityState !== 'hidden') return;
-      for (const o of observers) guard(() => o.takeRecords?.());
+      // Entries the observers have not been called with yet: takeRecords() hands them over
+      // (and removes them), so they are measured now rather than lost.
+      for (const [o, fn] of observers) guard(() => { const pending = o.takeRecords?.(); if (pending?.length) fn(pending as Entry[]); });
       finalLcp();
       routeDone(path);
       // Reported once per page view; a page that comes back visible measures afresh.
@@ -187,6 +189,6 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
     if (nav2 && typeof nav2.addEventListener === 'function') nav2.addEventListener('currententrychange', check);
     addEventListener('popstate', check);
     ctx.onRouteChange = check;
-    return () => { for (const o of observers) o.disconnect(); };
+    return () => { for (const [o] of observers) o.disconnect(); };
   },
 });

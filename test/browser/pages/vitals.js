@@ -12,6 +12,14 @@ addEventListener('pageshow', (e) => { if (e.persisted) window.restored = true; }
 onTTFB(keep); onFCP(keep); onLCP(keep); onCLS(keep); onINP(keep);
 // Interactions for INP: a press on the button blocks the main thread for window.blockMs.
 window.presses = 0;
+// Every interaction the page saw (longest duration per id), and the count at hide: what the
+// INP test prints when the two libraries disagree.
+window.interactions = {};
+try {
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.interactionId) window.interactions[e.interactionId] = Math.max(window.interactions[e.interactionId] ?? 0, e.duration); })
+    .observe({ type: 'event', durationThreshold: 16, buffered: true });
+} catch { /* no Event Timing */ }
+addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') window.countAtHide = performance.interactionCount; }, true);
 document.getElementById('tap').addEventListener('pointerdown', () => {
   window.presses++;
   const end = performance.now() + (window.blockMs ?? 0);
