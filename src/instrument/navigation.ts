@@ -59,7 +59,9 @@ function pageLoad(ctx: InstrumentationContext, tracer: Tracer): void {
     connect.end(at(entry.connectEnd));
   }
   child('request', entry.requestStart, entry.responseStart);
-  child('response', entry.responseStart, entry.responseEnd);
+  // WebKit sometimes leaves responseStart 0 (no TTFB either, for web-vitals too): then there
+  // is no request/response boundary, and a response span from 0 would be wrong.
+  if (entry.responseStart > 0) child('response', entry.responseStart, entry.responseEnd);
   child('domProcessing', entry.responseEnd, entry.domComplete);
   if (entry.loadEventEnd) child('load', entry.loadEventStart, entry.loadEventEnd);
   for (const [name, t] of [

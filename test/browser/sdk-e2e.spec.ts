@@ -45,10 +45,18 @@ test('every instrumentation reports what happened, linked and propagated', async
   await page.goto(`${app.url}/?collector=${encodeURIComponent(collector.url)}&other=${encodeURIComponent(other.url)}`);
   await page.waitForFunction(() => typeof (window as any).tour === 'function');
   const out = await page.evaluate(() => (window as any).tour());
+  // WebKit sometimes gives the navigation entry no responseStart (a CI run of this test): then
+  // there is no TTFB (web-vitals reports none either) and no request/response phases.
+  const responseStart: number = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseStart ?? 0);
+  const hasTtfb = responseStart > 0;
   // Leaving the page sends what is left (web vitals are final only now) with sendBeacon.
   await page.goto(`${app.url}/cart`);
   await collector.waitFor((c) => c.query.logs({ service: 'e2e-web' }).length >= 4 && c.query.spans({ name: 'routeChange' }).length >= 1
-    && c.query.metrics({ name: 'browser.web_vital.ttfb' }).length >= 1, 15_000);
+    && (!hasTtfb || c.query.metrics({ name: 'browser.web_vital.ttfb' }).length >= 1), 15_000).catch((e) => {
+    // Which of the three is missing, and what the spans and metrics are.
+    const names = (rows: { name: string }[]) => [...new Set(rows.map((r) => r.name))].join(', ');
+    throw new Error(`${(e as Error).message}\n  spans: ${names(collector.query.spans({}))}\n  metrics: ${names(collector.query.metrics({}))}`);
+  });
 
   const spans = collector.query.spans({ service: 'e2e-web' });
   const byUrl = (part: string) => spans.find((s) => String(s.attributes['url.full'] ?? '').includes(part))!;
@@ -91,7 +99,8 @@ test('every instrumentation reports what happened, linked and propagated', async
   const load = spans.find((s) => s.name === 'documentLoad')!;
   expect(load.attributes['url.path']).toBe('/');
   const phases = spans.filter((s) => s.parentSpanId === load.spanId).map((s) => s.name);
-  expect(phases).toEqual(expect.arrayContaining(['request', 'response', 'domProcessing']));
+  expect(phases).toEqual(expect.arrayContaining(hasTtfb ? ['request', 'response', 'domProcessing'] : ['domProcessing']));
+  if (!hasTtfb) expect(phases, 'no request/response phases without responseStart').not.toContain('response');
 
   // Session: one id on every span and log.
   const sessions = new Set(spans.map((s) => s.attributes['session.id']));
@@ -111,12 +120,16 @@ test('every instrumentation reports what happened, linked and propagated', async
 
   // Metrics: request durations, errors, the manual histogram, web vitals.
   const names = new Set(collector.query.metrics({ service: 'e2e-web' }).map((m) => m.name));
-  for (const n of ['http.client.request.duration', 'browser.errors', 'cart.value', 'browser.web_vital.ttfb', 'browser.web_vital.fcp']) {
+  for (const n of ['http.client.request.duration', 'browser.errors', 'cart.value', 'browser.web_vital.fcp']) {
     expect(names, n).toContain(n);
   }
-  const ttfb = collector.query.metrics({ name: 'browser.web_vital.ttfb' })[0];
-  expect(ttfb.attributes).toMatchObject({ 'url.path': '/' });
-  expect(['good', 'needs-improvement', 'poor']).toContain(ttfb.attributes.rating);
+  if (hasTtfb) {
+    const ttfb = collector.query.metrics({ name: 'browser.web_vital.ttfb' })[0];
+    expect(ttfb.attributes).toMatchObject({ 'url.path': '/' });
+    expect(['good', 'needs-improvement', 'poor']).toContain(ttfb.attributes.rating);
+  } else {
+    expect(names, 'no TTFB without responseStart').not.toContain('browser.web_vital.ttfb');
+  }
 
   // Resource
   expect(load.resource).toMatchObject({ 'service.name': 'e2e-web', 'service.version': '9.9.9', 'deployment.environment.name': 'test', 'telemetry.sdk.name': 'plume', 'telemetry.sdk.language': 'webjs' });
