@@ -80,6 +80,7 @@ function keyOf(attrs: Attributes): string {
   for (const k of Object.keys(attrs).sort()) s += `${k}\u0000${typeof attrs[k]}\u0000${String(attrs[k])}\u0001`;
   return s;
 }
+const OVERFLOW_KEY = /* @__PURE__ */ keyOf(OVERFLOW);
 
 /** The exemplar for a measurement made inside a sampled span (OTel's trace_based filter). */
 function exemplarFor(value: number, isInt: boolean, ctx: Context): Exemplar | undefined {
@@ -110,7 +111,11 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
     let values = cleanAttributes(attributes, core.limits).values;
     let key = keyOf(values);
     let c = cells.get(key);
-    if (!c && cells.size >= CARDINALITY_LIMIT - 1) c = cells.get((key = keyOf((values = OVERFLOW))));
+    if (!c && cells.size >= CARDINALITY_LIMIT - 1) {
+      values = OVERFLOW;
+      key = OVERFLOW_KEY;
+      c = cells.get(key);
+    }
     if (!c) {
       const t = now();
       c = { attributes: values, start: t, value: 0, time: t, sum: 0, count: 0, min: Infinity, max: -Infinity };
