@@ -1,9 +1,17 @@
 // Plume measures Web Vitals itself (for weight); here it must agree with the web-vitals
 // library on the same page, in every engine that has the entry types.
 import { build } from 'esbuild';
-import { test, expect } from './fixtures.js';
+import { test, expect, type Page } from './fixtures.js';
 import { startCollector, type Collector } from '../../demo/collector/index.js';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Hidden for half a second, then visible again: both libraries report what they hold. */
+async function hideAndShow(page: Page): Promise<void> {
+  await page.hide!();
+  await sleep(500);
+  await page.show!();
+}
 
 let app: StaticServer;
 let collector: Collector;
@@ -21,10 +29,8 @@ test('TTFB, FCP, LCP and CLS agree with the web-vitals library', async ({ page }
   test.skip(!page.hide, 'needs hide() to make both report');
   await page.goto(`${app.url}/?collector=${encodeURIComponent(collector.url)}`);
   await page.waitForFunction(() => document.readyState === 'complete' && !!(window as any).plume);
-  await new Promise((r) => setTimeout(r, 800));
-  await page.hide!();
-  await new Promise((r) => setTimeout(r, 500));
-  await page.show!();
+  await sleep(800);
+  await hideAndShow(page);
   const wv: Record<string, number> = await page.evaluate(() => (window as any).wv);
   // Every vital web-vitals reported must arrive from Plume too. Not TTFB in every run: WebKit
   // sometimes gives neither library a usable responseStart (a CI run: web-vitals had FCP only).
@@ -74,10 +80,8 @@ test('INP agrees with web-vitals over 120 interactions, most of them short', asy
     await page.evaluate((ms: number) => { (window as any).blockMs = ms; }, k % 12 === 0 ? 60 + 2 * k : 0);
     await page.click(x, y);
   }
-  await new Promise((r) => setTimeout(r, 300));
-  await page.hide!();
-  await new Promise((r) => setTimeout(r, 500));
-  await page.show!();
+  await sleep(300);
+  await hideAndShow(page);
   const wv: Record<string, number> = await page.evaluate(() => (window as any).wv);
   const presses = await page.evaluate(() => (window as any).presses);
   expect(presses, 'every press reached the page').toBe(120);
@@ -108,15 +112,13 @@ test('after a back/forward cache restore: TTFB, FCP, LCP and CLS as web-vitals r
   // Not polled during the navigation itself: WebKitWebDriver has been seen to leave a script
   // call sent then unanswered until its 120 s timeout (engines.spec.ts).
   test.setTimeout(180_000);
-  await new Promise((r) => setTimeout(r, 1000));
+  await sleep(1000);
   await page.waitForFunction(() => location.pathname === '/' && document.readyState === 'complete', { timeout: 10_000 });
   const restored = await page.evaluate(() => !!(window as any).restored);
   test.skip(!restored, `${page.engine} did not restore the page from the back/forward cache this time`);
   await page.waitForFunction(() => (window as any).wv['FCP:bf'] !== undefined, { timeout: 5_000 });
-  await new Promise((r) => setTimeout(r, 200));
-  await page.hide!();
-  await new Promise((r) => setTimeout(r, 500));
-  await page.show!();
+  await sleep(200);
+  await hideAndShow(page);
   const wv: Record<string, number> = await page.evaluate(() => (window as any).wv);
   const restoredPoints = () => collector.query.metrics({ service: 'vitals' }).filter((m) => m.attributes['browser.navigation.type'] === 'back-forward-cache');
   const expected = ['TTFB', 'FCP', 'LCP', 'CLS'].filter((n) => wv[`${n}:bf`] !== undefined);

@@ -40,14 +40,25 @@ function watch(x, log, withProps) {
     if (withProps) x[`on${type}`] = fn; else x.addEventListener(type, fn);
   }
 }
+/** A new XHR whose events go to the returned log. */
+function watched(withProps) {
+  const x = new XMLHttpRequest();
+  const log = [];
+  watch(x, log, withProps);
+  return [x, log];
+}
+/** A synchronous GET: what it threw, and what the object shows after. */
+function syncGet(url) {
+  const [x, log] = watched();
+  x.open('GET', url, false);
+  return { threw: thrown(() => x.send()), ...snapshot(x, log) };
+}
 const settled = (x) => new Promise((r) => x.addEventListener('loadend', () => setTimeout(r, 20)));
 const snapshot = (x, log) => ({ events: log, readyState: x.readyState, status: x.status, statusText: x.statusText, responseURL: x.responseURL, headers: headersOf(x), response: responseOf(x) });
 
 /** One request: open, optional setup, send, wait for loadend; what the caller saw. */
 async function request(method, url, { body = null, setup, props = false, responseType } = {}) {
-  const x = new XMLHttpRequest();
-  const log = [];
-  watch(x, log, props);
+  const [x, log] = watched(props);
   x.open(method, url);
   if (responseType) x.responseType = responseType;
   setup?.(x);
@@ -89,9 +100,7 @@ const CASES = {
     return { ...r, response: r.response.length, upload: up };
   },
   'abort() during the request': async () => {
-    const x = new XMLHttpRequest();
-    const log = [];
-    watch(x, log);
+    const [x, log] = watched();
     x.open('GET', '/t/slow?case=abort');
     const done = settled(x);
     x.send();
@@ -100,9 +109,7 @@ const CASES = {
     return snapshot(x, log);
   },
   'abort() before send()': async () => {
-    const x = new XMLHttpRequest();
-    const log = [];
-    watch(x, log);
+    const [x, log] = watched();
     x.open('GET', '/t/echo?case=abort-first');
     x.abort();
     const done = settled(x);
@@ -111,20 +118,8 @@ const CASES = {
     return { threw, ...snapshot(x, log) };
   },
   'timeout': () => request('GET', '/t/slow?case=timeout', { setup: (x) => { x.timeout = 50; } }),
-  'synchronous GET': () => {
-    const x = new XMLHttpRequest();
-    const log = [];
-    watch(x, log);
-    x.open('GET', '/t/echo?case=sync', false);
-    return { threw: thrown(() => x.send()), ...snapshot(x, log) };
-  },
-  'synchronous request to a refused port throws': () => {
-    const x = new XMLHttpRequest();
-    const log = [];
-    watch(x, log);
-    x.open('GET', 'http://127.0.0.1:9/?case=sync-refused', false);
-    return { threw: thrown(() => x.send()), ...snapshot(x, log) };
-  },
+  'synchronous GET': () => syncGet('/t/echo?case=sync'),
+  'synchronous request to a refused port throws': () => syncGet('http://127.0.0.1:9/?case=sync-refused'),
   'send() twice throws InvalidStateError': async () => {
     const x = new XMLHttpRequest();
     x.open('GET', '/t/slow?case=twice');
@@ -144,9 +139,7 @@ const CASES = {
   'unknown method': () => request('PURGE', '/t/echo?case=purge'),
   'names and lengths of the methods': () => ['open', 'send', 'setRequestHeader'].map((m) => [XMLHttpRequest.prototype[m].name, XMLHttpRequest.prototype[m].length]),
   'one object reused for three requests': async () => {
-    const x = new XMLHttpRequest();
-    const log = [];
-    watch(x, log);
+    const [x, log] = watched();
     const out = [];
     for (const path of ['/t/echo?case=reuse-1', '/t/status/404?case=reuse-2', '/t/echo?case=reuse-3']) {
       x.open('GET', path);
@@ -158,9 +151,7 @@ const CASES = {
     return { statuses: out, events: log };
   },
   'open() again while the first request is in flight': async () => {
-    const x = new XMLHttpRequest();
-    const log = [];
-    watch(x, log);
+    const [x, log] = watched();
     x.open('GET', '/t/slow?case=reopen-1');
     x.send();
     await sleep(50);
