@@ -42,10 +42,14 @@ export const xhrInstrumentation = (): Instrumentation => ({
         const r = open.apply(this, arguments as unknown as Parameters<typeof open>);
         guard(() => {
           end?.();
-          let s = states.get(this);
-          if (!s) {
-            states.set(this, (s = { method: '', url: '', headers: new Set() }));
-            const st = s;
+          const s = states.get(this);
+          if (s) {
+            s.method = method;
+            s.url = url;
+            s.headers = new Set();
+          } else {
+            const st: XhrState = { method, url, headers: new Set() };
+            states.set(this, st);
             // A request's error, abort and timeout fire once it is DONE (XHR spec, request error
             // steps). Firefox also fires a late abort for an abort() before send(), while the
             // request sent after it is still running: that one is not this request's.
@@ -55,9 +59,6 @@ export const xhrInstrumentation = (): Instrumentation => ({
             // (and ended this one's span): the request now open is not the one that ended.
             this.addEventListener('loadend', () => guard(() => { if (this.readyState === 4) ending(this, st)?.(); }));
           }
-          s.method = method;
-          s.url = url;
-          s.headers = new Set();
         });
         return r;
       },
