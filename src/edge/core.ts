@@ -14,7 +14,7 @@ import { tracedFetch } from '../instrument/fetch.js';
 import type { InstrumentationContext } from '../instrument/types.js';
 import { now } from '../lib/clock.js';
 import { guard, warnOnce, W_UNSUPPORTED, W_WASM_FALLBACK } from '../lib/diag.js';
-import { defaultPort, fullUrl } from '../lib/url.js';
+import { defaultPort, fullUrl, hostOf, urlQuery } from '../lib/url.js';
 import { resolveConfig, type PlumeConfig, type ResolvedConfig } from '../sdk/config.js';
 import { context, ROOT_CONTEXT, setContextManager, type Context } from '../sdk/context.js';
 import { createCore, SDK_VERSION, type Core, type Plume } from '../sdk/index.js';
@@ -80,6 +80,8 @@ interface RequestState {
   pending: Set<Promise<unknown>>;
   /** The response is out and its background work is over: no longer "in flight". */
   done: boolean;
+  /** Date.now() at the start: a request older than STALE_MS no longer counts as in flight. */
+  since: number;
 }
 
 // ---- per isolate
@@ -92,8 +94,18 @@ let baseFetch: typeof fetch | undefined;
 let fetchPatched = false;
 let lastInstance: Instance | undefined;
 
+// A request the runtime cancels (client gone, waitUntil cut off after 30 s) never reaches its
+// retire(): past this age it is forgotten, or the set would grow with every such request and,
+// holding two, stop the one-request guess for good.
+const STALE_MS = 60_000;
+function pruneStale(): void {
+  const old = Date.now() - STALE_MS;
+  for (const s of inflight) if (s.since < old) inflight.delete(s);
+}
+
 /** The only request in flight, if there is exactly one: the no-ALS guess (see context.ts). */
 function ambient(): Context | undefined {
+  pruneStale();
   if (inflight.size !== 1) return undefined;
   return inflight.values().next().value!.ctx;
 }
@@ -259,7 +271,7 @@ function createInstance(raw: EdgeConfig, runtime: string): Instance {
     duration: meter.createHistogram('http.server.request.duration', {
       unit: 's', description: 'Duration of HTTP server requests.', advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     }),
-    client: config.instrumentations.fetch === false ? undefined : httpClient(ictx, 'plume.fetch'),
+    client: config.instrumentations.fetch === false ? undefined : httpClient(ictx, 'plume.fetch', 'fetch'),
     flush: flusher(core, config.batch.exportTimeoutMillis + 5000),
   };
 }
@@ -268,12 +280,12 @@ function createInstance(raw: EdgeConfig, runtime: string): Instance {
 
 const spanName = (method: string, route: string | undefined): string => `${method === '_OTHER' ? 'HTTP' : method}${route ? ` ${route}` : ''}`;
 
-function clientAddress(h: Headers): string | undefined {
+/** The original client behind the proxies if a header says, else the peer (HTTP semconv). */
+function clientAddress(h: Headers, peer: string | undefined): string | undefined {
   const cf = h.get('cf-connecting-ip');
   if (cf) return cf.trim();
   const xff = h.get('x-forwarded-for');
-  if (xff) return xff.split(',')[0].trim() || undefined;
-  return undefined;
+  return (xff && xff.split(',')[0].trim()) || peer;
 }
 
 /** Splits a header list on commas outside quoted strings. */
@@ -456,24 +468,27 @@ export function edgeHandler<Env>(config: ConfigInput<Env>, runtime: string) {
       'http.request.method': method,
       'url.full': fullUrl(url, inst.config.redactQueryParams),
       'url.path': url.pathname,
+      'url.query': urlQuery(url, inst.config.redactQueryParams),
       'url.scheme': url.protocol.slice(0, -1),
-      'server.address': url.hostname,
+      'server.address': hostOf(url),
       'server.port': defaultPort(url),
       'user_agent.original': h.get('user-agent') ?? undefined,
-      'client.address': clientAddress(h),
+      'client.address': clientAddress(h, sched.peer?.address),
       'network.peer.address': sched.peer?.address,
       'network.peer.port': sched.peer?.port,
       'http.route': route,
     };
-    if (method === '_OTHER') attributes['http.request.method_original'] = request.method;
+    // Semconv: whenever what came is not the canonical name (PURGE, or a lower-case patch).
+    if (method !== request.method) attributes['http.request.method_original'] = request.method;
     const parent = propagation.extract(ROOT_CONTEXT, h);
     const span = inst.tracer.startSpan(spanName(method, route), { kind: SpanKind.SERVER, attributes }, parent);
     const state: RequestState = {
       inst, span, ctx: ROOT_CONTEXT, method, scheme: attributes['url.scheme'] as string, route,
-      pending: new Set(), done: false,
+      pending: new Set(), done: false, since: Date.now(),
     };
     state.ctx = setSpan(parent, span).setValue(REQUEST_KEY, state);
     byRequest.set(request, state);
+    pruneStale();
     inflight.add(state);
     const started = now();
     const scope: RequestScope = {

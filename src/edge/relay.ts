@@ -5,6 +5,7 @@
 // or JSON, within a size limit, at a bounded rate per client, and well-formed.
 import { checkOtlpProtobuf, type OtlpSignal } from './otlp-walk.js';
 import { untracedFetch } from './core.js';
+import { otlpUrl } from '../lib/url.js';
 
 export interface RelayOptions {
   /** The collector's OTLP/HTTP base URL; /v1/traces, /v1/metrics, /v1/logs are appended. */
@@ -108,19 +109,29 @@ export function relay(options: RelayOptions): Relay {
   if (collector.protocol !== 'http:' && collector.protocol !== 'https:') {
     throw new TypeError(`plume/edge: relay(): collector ${JSON.stringify(options.collector)} is not an http(s) URL`);
   }
-  const base = collector.href.replace(/\/+$/, '');
+  // As the SDK's endpoint: /v1/<signal> goes on the path, before the query (if any).
+  const query = collector.search;
+  collector.hash = collector.search = '';
+  const base = collector.href.replace(/\/+$/, '') + query;
   const extra = options.headers ?? {};
   for (const [k, v] of Object.entries(extra)) {
     if (typeof v !== 'string') throw new TypeError(`plume/edge: relay(): headers.${k} must be a string`);
   }
   const maxBody = options.maxBodyBytes ?? 1 << 20;
   if (!(maxBody > 0)) throw new TypeError('plume/edge: relay(): maxBodyBytes must be a positive number');
-  const prefix = (options.pathPrefix ?? '/otlp').replace(/\/+$/, '');
+  const givenPrefix = options.pathPrefix ?? '/otlp';
+  if (typeof givenPrefix !== 'string' || (givenPrefix && !givenPrefix.startsWith('/'))) {
+    throw new TypeError(`plume/edge: relay(): pathPrefix ${JSON.stringify(givenPrefix)} must start with "/" (or be "" for the root)`);
+  }
+  const prefix = givenPrefix.replace(/\/+$/, '');
   const limit = options.rateLimit === false ? undefined : options.rateLimit ?? { requests: 100, perSeconds: 10 };
   if (limit && !(limit.requests > 0 && limit.perSeconds > 0)) throw new TypeError('plume/edge: relay(): rateLimit needs requests > 0 and perSeconds > 0');
   const allowed = rateLimitOrNone(limit);
   const allowOrigins = new Set(options.allowOrigins ?? []);
   const timeout = options.timeoutMillis ?? 10_000;
+  // AbortSignal.timeout() takes whole, non-negative milliseconds only: anything else would
+  // throw at every forward and read as an unreachable collector.
+  if (!(Number.isSafeInteger(timeout) && timeout > 0)) throw new TypeError('plume/edge: relay(): timeoutMillis must be a positive whole number of milliseconds');
   const fetchImpl = () => options.fetch ?? untracedFetch();
   const address = options.clientAddress ?? defaultClientAddress;
 
@@ -174,7 +185,7 @@ export function relay(options: RelayOptions): Relay {
       return text(415, '415 unsupported media type, supported: [application/json, application/x-protobuf]', cors);
     }
     const coding = (request.headers.get('content-encoding') ?? '').trim().toLowerCase();
-    const format = coding && coding !== 'identity' ? CODINGS[coding] : undefined;
+    const format = coding && coding !== 'identity' ? (Object.hasOwn(CODINGS, coding) ? CODINGS[coding] : undefined) : undefined;
     if (coding && coding !== 'identity' && (!format || typeof DecompressionStream !== 'function')) {
       return text(415, `415 unsupported content encoding: ${coding}`, cors);
     }
@@ -208,11 +219,12 @@ export function relay(options: RelayOptions): Relay {
     if (problem) return text(400, `400 bad request: not an OTLP ${signal} export: ${problem}`, cors);
 
     const headers: Record<string, string> = { 'content-type': request.headers.get('content-type')! };
-    if (format) headers['content-encoding'] = coding;
+    // By its canonical name: collectors know gzip and deflate, not x-gzip.
+    if (format) headers['content-encoding'] = format;
     Object.assign(headers, extra);
     let res: Response;
     try {
-      res = await fetchImpl()(`${base}/v1/${signal}`, {
+      res = await fetchImpl()(otlpUrl(base, signal), {
         method: 'POST',
         headers,
         body: raw as BodyInit,

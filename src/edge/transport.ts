@@ -2,6 +2,7 @@
 // live path. There is no page to outlive, so no beacons and no keepalive quota; the fetch used
 // is the runtime's own, taken before ours wraps it, so exports are never traced.
 import type { ResolvedConfig } from '../sdk/config.js';
+import { otlpUrl } from '../lib/url.js';
 import { CONTENT_TYPE, createTransport, parseRetryAfter, partialRejected, type Transport } from '../transport/index.js';
 
 const RETRYABLE = [408, 429, 502, 503, 504];
@@ -15,7 +16,7 @@ export function edgeTransport(config: ResolvedConfig, fetchImpl: () => typeof fe
     async live(signal, body) {
       let res: Response;
       try {
-        res = await fetchImpl()(`${config.endpoint}/v1/${signal}`, {
+        res = await fetchImpl()(otlpUrl(config.endpoint, signal), {
           method: 'POST',
           headers,
           body: body as BodyInit,

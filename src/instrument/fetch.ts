@@ -1,6 +1,7 @@
 // fetch(): a CLIENT span per request, traceparent where allowed, and transparent (see
 // tracedFetch). The edge wrapper uses the same tracedFetch.
 import { guard } from '../lib/diag.js';
+import { printsAs } from '../lib/native.js';
 import { errorTypeOf, httpClient, type ClientRequest } from './http-client.js';
 import type { Instrumentation } from './types.js';
 
@@ -37,7 +38,7 @@ export interface FetchHooks {
 export function tracedFetch(original: typeof fetch, hooks: () => FetchHooks | undefined): typeof fetch {
   // A method, as native functions are: its name 'fetch' survives minifiers (a property key),
   // it is no constructor and has no prototype; one declared parameter makes length 1.
-  return { fetch(this: unknown, input: RequestInfo | URL): Promise<Response> {
+  return printsAs({ fetch(this: unknown, input: RequestInfo | URL): Promise<Response> {
     const init = arguments[1] as RequestInit | undefined;
     let req: ClientRequest | undefined;
     let h: FetchHooks | undefined;
@@ -72,7 +73,7 @@ export function tracedFetch(original: typeof fetch, hooks: () => FetchHooks | un
     );
     if (h?.watch) guard(() => h!.watch!(watched));
     return p;
-  } }.fetch as typeof fetch;
+  } }.fetch as typeof fetch, original);
 }
 
 export const fetchInstrumentation = (): Instrumentation => ({
@@ -81,7 +82,7 @@ export const fetchInstrumentation = (): Instrumentation => ({
     const g = globalThis as { fetch?: typeof fetch };
     const original = g.fetch;
     if (typeof original !== 'function') return;
-    const hooks = { start: httpClient(ctx, 'plume.fetch') };
+    const hooks = { start: httpClient(ctx, 'plume.fetch', 'fetch') };
     const wrapped = tracedFetch(original, () => hooks);
     g.fetch = wrapped;
     return () => { if (g.fetch === wrapped) g.fetch = original; };

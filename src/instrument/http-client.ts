@@ -3,7 +3,7 @@
 // http.client.request.duration histogram.
 import { now } from '../lib/clock.js';
 import { once } from '../lib/once.js';
-import { defaultPort, fullUrl, isSameOrigin, serverTimingTraceparent, toUrl } from '../lib/url.js';
+import { defaultPort, fullUrl, hostOf, isSameOrigin, serverTimingTraceparent, toUrl } from '../lib/url.js';
 import { matchesAny } from '../sdk/config.js';
 import { parseTraceparent, propagation } from '../sdk/propagation.js';
 import { SpanKind, SpanStatusCode, type AnySpan } from '../sdk/span.js';
@@ -21,15 +21,15 @@ export interface ClientRequest {
   end(status: number, errorType?: string, serverTiming?: string | null): void;
 }
 
-export function httpClient(ctx: InstrumentationContext, scopeName: string) {
+export function httpClient(ctx: InstrumentationContext, scopeName: string, which: 'fetch' | 'xhr') {
   const tracer = ctx.core.getTracer(scopeName);
   const duration = once(() => ctx.core.getMeter(scopeName).createHistogram('http.client.request.duration', {
     unit: 's', description: 'Duration of HTTP client requests.', advice: { explicitBucketBoundaries: DURATION_BUCKETS },
   }));
-  const endpoint = ctx.config.endpoint;
-  const ignore = ctx.config.ignoreUrls.concat(
-    typeof ctx.config.instrumentations.fetch === 'object' ? ctx.config.instrumentations.fetch.ignoreUrls ?? [] : [],
-  );
+  // Our exports, whatever the query: the endpoint's path is what makes a URL ours.
+  const endpoint = ctx.config.endpoint.split('?')[0];
+  const own = ctx.config.instrumentations[which];
+  const ignore = ctx.config.ignoreUrls.concat(typeof own === 'object' ? own.ignoreUrls ?? [] : []);
 
   /** Starts the span for a request, or returns undefined for requests we do not trace. */
   return function start(rawMethod: unknown, target: unknown): ClientRequest | undefined {
@@ -38,16 +38,21 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string) {
     const href = u.href;
     // Our own exports, whatever path reached fetch, are never traced.
     if ((endpoint && href.startsWith(endpoint)) || matchesAny(href, ignore)) return undefined;
-    const upper = String(rawMethod ?? 'GET').toUpperCase();
+    const raw = String(rawMethod ?? 'GET');
+    const upper = raw.toUpperCase();
     const method = KNOWN_METHODS.includes(upper) ? upper : '_OTHER';
     const port = defaultPort(u);
+    const host = hostOf(u);
     const attributes: Record<string, unknown> = {
       'http.request.method': method,
       'url.full': fullUrl(u, ctx.config.redactQueryParams),
-      'server.address': u.hostname,
+      'server.address': host,
       'server.port': port,
     };
-    if (method === '_OTHER') attributes['http.request.method_original'] = String(rawMethod);
+    // fetch and XHR send these six upper-cased, any other method as given (a lower-case patch
+    // goes out so): semconv wants what was sent whenever it is not the canonical name.
+    const sent = /^(delete|get|head|options|post|put)$/i.test(raw) ? upper : raw;
+    if (sent !== method) attributes['http.request.method_original'] = sent;
     const parent = ctx.parentContext();
     const span = tracer.startSpan(method === '_OTHER' ? 'HTTP' : method, { kind: SpanKind.CLIENT, attributes }, parent);
     let headers: Record<string, string> | undefined;
@@ -75,7 +80,7 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string) {
         const server = parseTraceparent(serverTimingTraceparent(serverTiming));
         if (server) span.addLink({ context: server, attributes: { 'link.type': 'server' } });
         span.end();
-        const m: Record<string, unknown> = { 'http.request.method': method, 'server.address': u.hostname, 'server.port': port, 'url.scheme': u.protocol.slice(0, -1) };
+        const m: Record<string, unknown> = { 'http.request.method': method, 'server.address': host, 'server.port': port, 'url.scheme': u.protocol.slice(0, -1) };
         if (status > 0) m['http.response.status_code'] = status;
         if (error) m['error.type'] = error;
         duration().record((now() - started) / 1000, m);

@@ -4,6 +4,7 @@
 // navigation response.
 import { fromPerfTime, now } from '../lib/clock.js';
 import { guard } from '../lib/diag.js';
+import { printsAs } from '../lib/native.js';
 import { fullUrl } from '../lib/url.js';
 import { ROOT_CONTEXT, type Context } from '../sdk/context.js';
 import { parseTraceparent } from '../sdk/propagation.js';
@@ -142,7 +143,7 @@ export const navigationInstrumentation = (): Instrumentation => ({
       const { pushState, replaceState } = h;
       // Methods, as the natives are (their names survive minifiers), declaring two
       // parameters as theirs do (length 2).
-      Object.assign(h, {
+      const patched = {
         pushState(this: History, _data: unknown, _unused: string) {
           const r = pushState.apply(this, arguments as unknown as Parameters<History['pushState']>);
           guard(() => routeChanged('push'));
@@ -153,7 +154,8 @@ export const navigationInstrumentation = (): Instrumentation => ({
           guard(() => routeChanged('replace'));
           return r;
         },
-      });
+      };
+      Object.assign(h, { pushState: printsAs(patched.pushState, pushState), replaceState: printsAs(patched.replaceState, replaceState) });
       off.push(() => { h.pushState = pushState; h.replaceState = replaceState; });
       on(window, 'popstate', () => routeChanged('traverse'));
       on(window, 'hashchange', () => routeChanged('traverse'));

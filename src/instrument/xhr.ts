@@ -2,6 +2,7 @@
 // our own listeners (once per object, however often it is reused) and one request header;
 // the page's handlers, properties, events and exceptions are untouched.
 import { guard } from '../lib/diag.js';
+import { printsAs } from '../lib/native.js';
 import { errorTypeOf, httpClient, type ClientRequest } from './http-client.js';
 import type { Instrumentation } from './types.js';
 
@@ -13,7 +14,7 @@ export const xhrInstrumentation = (): Instrumentation => ({
     if (typeof XMLHttpRequest !== 'function') return;
     const proto = XMLHttpRequest.prototype;
     const { open, send, setRequestHeader } = proto;
-    const start = httpClient(ctx, 'plume.xhr');
+    const start = httpClient(ctx, 'plume.xhr', 'xhr');
     const states = new WeakMap<XMLHttpRequest, XhrState>();
 
     // How the request's span ends, read now: DONE with its status after loadend, not done when
@@ -92,6 +93,9 @@ export const xhrInstrumentation = (): Instrumentation => ({
         }
       },
     };
+    printsAs(patched.open, open);
+    printsAs(patched.send, send);
+    printsAs(patched.setRequestHeader, setRequestHeader);
     Object.assign(proto, patched);
 
     return () => {

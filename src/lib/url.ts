@@ -44,6 +44,26 @@ export function fullUrl(u: URL, redact: string[] | 'all'): string {
   return s.slice(0, q + 1) + parts.join('&') + (hash < 0 ? '' : s.slice(hash));
 }
 
+/** url.query: the query of url.full (so redacted alike), without its '?'; none when empty. */
+export function urlQuery(u: URL, redact: string[] | 'all'): string | undefined {
+  if (!u.search) return undefined;
+  const s = fullUrl(u, redact);
+  const hash = s.indexOf('#', s.indexOf('?'));
+  return s.slice(s.indexOf('?') + 1, hash < 0 ? undefined : hash);
+}
+
+/** server.address: the host name, an IPv6 address without URL's brackets (semconv: "::1"). */
+export const hostOf = (u: URL): string => u.hostname.replace(/^\[(.*)\]$/, '$1');
+
+/**
+ * The OTLP/HTTP URL of a signal under the endpoint: /v1/<signal> goes on the path, before a
+ * query the endpoint may carry (an ingest key, where beacons cannot send headers).
+ */
+export function otlpUrl(endpoint: string, signal: string): string {
+  const q = endpoint.indexOf('?');
+  return q < 0 ? `${endpoint}/v1/${signal}` : `${endpoint.slice(0, q)}/v1/${signal}${endpoint.slice(q)}`;
+}
+
 export const defaultPort = (u: URL): number => (u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : u.protocol === 'http:' ? 80 : 0);
 
 export function isSameOrigin(u: URL): boolean {

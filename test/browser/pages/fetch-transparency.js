@@ -81,6 +81,8 @@ const CASES = {
   'forbidden method': (f) => observe(f('/t/echo', { method: 'CONNECT' })),
   'keepalive request': (f) => observe(f('/t/echo', { method: 'POST', body: 'k', keepalive: true })),
   'name and length': (f) => ({ name: f.name, length: f.length }),
+  // Pages (and other SDKs: Sentry's supportsNativeFetch) tell a native fetch by its text.
+  'prints as the native': (f) => ({ text: f.toString(), viaString: String(f) }),
   'promise is a native Promise': (f) => { const p = f('/t/echo'); p.catch(() => {}); return { isPromise: p instanceof Promise, ctor: p.constructor.name }; },
   'response body read twice fails the same way': async (f) => {
     const res = await f('/t/echo');
