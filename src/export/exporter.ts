@@ -111,10 +111,8 @@ export class Exporter {
     this.itemAttributes.resolve();
     const items = this.waiting;
     this.waiting = [];
-    for (const item of items) {
-      if ('severityNumber' in item) this.onLog(item);
-      else this.onSpanEnd(item);
-    }
+    // One at a time: an item that fails cannot take the ones after it along.
+    for (const item of items) guard(() => ('severityNumber' in item ? this.onLog(item) : this.onSpanEnd(item)));
   }
 
   onSpanEnd(span: FinishedSpan): void {
@@ -132,7 +130,7 @@ export class Exporter {
     }
     if (this.debug) guard(() => this.debug!('span', span));
     if (this.full(this.spans)) return this.countDrop('traces', 'queue_full');
-    writeSpan(this.spans, span);
+    if (!guard(() => (writeSpan(this.spans, span), true))) return this.countDrop('traces', 'invalid');
     this.itemAdded('traces', this.spans);
   }
 
@@ -140,7 +138,8 @@ export class Exporter {
     if (this.waits(log, false)) return;
     if (this.debug) guard(() => this.debug!('log', log));
     if (this.full(this.logs)) return this.countDrop('logs', 'queue_full');
-    writeLog(this.logs, log, this.config.limits.attributeValueLength);
+    // Never thrown at emit(): a record that cannot be written is counted instead.
+    if (!guard(() => (writeLog(this.logs, log, this.config.limits.attributeValueLength), true))) return this.countDrop('logs', 'invalid');
     this.itemAdded('logs', this.logs);
   }
 
@@ -231,9 +230,9 @@ export class Exporter {
     // What could not leave waits in storage for the next page of this origin.
     const { lost, reason } = persist(this.sender.unload(), this.config.batch.persistMaxChars);
     for (const p of lost) this.countDrop(p.signal, reason, p.items);
-    // Drops not yet reported travel with them.
-    persistDropped(this.dropped);
-    this.dropped.clear();
+    // Drops not yet reported travel with them; where they cannot be stored they stay here,
+    // for this page to report if it lives on (hidden, then shown).
+    if (persistDropped(this.dropped)) this.dropped.clear();
   }
 
   /**

@@ -17,6 +17,8 @@ export interface Payload {
   keepaliveRefused?: number;
   /** In flight with keepalive as the page went away: delivered as far as we are concerned. */
   released?: boolean;
+  /** In flight without keepalive as the page went away: persisted too, in case it died. */
+  persisted?: boolean;
 }
 
 let seq = 0;

@@ -64,13 +64,16 @@ export function hasPersisted(st: Storage): boolean {
   return false;
 }
 
-/** Drop counts that could not be reported before the page went away. */
-export function persistDropped(counts: Map<string, number>): void {
+/** Drop counts that could not be reported before the page went away; false if not stored. */
+export function persistDropped(counts: Map<string, number>): boolean {
   const st = storage();
-  if (!st || counts.size === 0) return;
+  if (!st || counts.size === 0) return false;
   try {
     const prev = JSON.parse(st.getItem(DROPPED) ?? '{}') as Record<string, number>;
     for (const [k, n] of counts) prev[k] = (prev[k] ?? 0) + n;
     st.setItem(DROPPED, JSON.stringify(prev));
-  } catch { /* counts are best effort only here */ }
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -9,13 +9,15 @@ export const now = (): number => (perf ? origin + perf.now() : Date.now());
 /** A DOMHighResTimeStamp (relative to timeOrigin) as wall-clock milliseconds. */
 export const fromPerfTime = (t: number): number => origin + t;
 
-/** An OTel-style time input (ms number, Date, or [seconds, nanos]) as wall-clock ms. */
+/** An OTel-style time input (ms number, Date, or [seconds, nanos]) as wall-clock ms; undefined if none. */
 export function toMs(t: unknown): number | undefined {
   if (typeof t === 'number' && Number.isFinite(t)) {
     // A DOMHighResTimeStamp (performance.now()) is far below any epoch time in ms.
     return t < 1e12 && perf ? origin + t : t;
   }
-  if (t instanceof Date) return t.getTime();
-  if (Array.isArray(t) && t.length === 2 && typeof t[0] === 'number' && typeof t[1] === 'number') return t[0] * 1e3 + t[1] / 1e6;
-  return undefined;
+  let ms: number | undefined;
+  if (t instanceof Date) ms = t.getTime();
+  else if (Array.isArray(t) && t.length === 2 && typeof t[0] === 'number' && typeof t[1] === 'number') ms = t[0] * 1e3 + t[1] / 1e6;
+  // An invalid Date or a NaN tuple is no time: the caller's default (now) applies, not 1970.
+  return Number.isFinite(ms) ? ms : undefined;
 }

@@ -3,7 +3,7 @@ import type { Records } from '../encode/records.js';
 import {
   ID_HAS_SPAN, ID_HAS_TRACE, LOG_ATTRS, LOG_BITS, LOG_BODY, LOG_DROPPED, LOG_EVENT_NAME, LOG_FLAGS, LOG_OBSERVED,
   LOG_SEVERITY, LOG_SEVERITY_TEXT, LOG_SPAN_ID, LOG_TIME, LOG_TRACE_ID, LOG_WORDS,
-  SLOT_HI, SLOT_KEY, SLOT_KIND, SLOT_LO, SLOT_WORDS, VALUE_ARRAY, VALUE_EMPTY, VALUE_KVLIST,
+  SLOT_HI, SLOT_KEY, SLOT_KIND, SLOT_LO, SLOT_WORDS, VALUE_ARRAY, VALUE_BYTES, VALUE_EMPTY, VALUE_KVLIST,
 } from '../encode/layout.js';
 import { hexInto } from '../lib/ids.js';
 import type { Attributes } from '../sdk/attributes.js';
@@ -28,10 +28,17 @@ export interface FinishedLog {
 const MAX_BODY_DEPTH = 8;
 
 /**
- * A log body may be any JS value: maps become kvlists, arrays arrays. Functions and symbols
- * become empty values, cycles and nesting past 8 levels are cut, strings are cut to maxLen.
+ * A log body may be any JS value: maps become kvlists, arrays arrays, a Uint8Array bytes (as
+ * OTel's AnyValue has it), a Date its ISO string. Functions, symbols, an invalid Date and a
+ * property whose getter throws become empty values; cycles and nesting past 8 levels are cut;
+ * strings and bytes are cut to maxLen.
  */
 function writeBody(rec: Records, slot: number, v: unknown, maxLen: number, depth: number, seen: Set<object>): void {
+  if (v instanceof Uint8Array) {
+    rec.words[slot + SLOT_KIND] = VALUE_BYTES;
+    rec.words[slot + SLOT_LO] = rec.bytes(v.length > maxLen ? v.subarray(0, maxLen) : v);
+    return;
+  }
   if (v && typeof v === 'object' && !(v instanceof Date)) {
     if (depth >= MAX_BODY_DEPTH || seen.has(v)) {
       rec.words[slot + SLOT_KIND] = VALUE_EMPTY;
@@ -50,7 +57,9 @@ function writeBody(rec: Records, slot: number, v: unknown, maxLen: number, depth
       const first = rec.slots(keys.length);
       for (let k = 0; k < keys.length; k++) {
         rec.words[first + k * SLOT_WORDS + SLOT_KEY] = rec.str(keys[k]);
-        writeBody(rec, first + k * SLOT_WORDS, (v as Record<string, unknown>)[keys[k]], maxLen, depth + 1, seen);
+        let value: unknown;
+        try { value = (v as Record<string, unknown>)[keys[k]]; } catch { /* a throwing getter: empty */ }
+        writeBody(rec, first + k * SLOT_WORDS, value, maxLen, depth + 1, seen);
       }
       const w = rec.words;
       w[slot + SLOT_KIND] = VALUE_KVLIST;
@@ -64,7 +73,7 @@ function writeBody(rec: Records, slot: number, v: unknown, maxLen: number, depth
     case 'string': writeValue(rec, slot, v.length > maxLen ? v.slice(0, maxLen) : v); return;
     case 'number': case 'boolean': writeValue(rec, slot, v); return;
     case 'bigint': writeValue(rec, slot, BigInt.asIntN(64, v)); return;
-    case 'object': if (v instanceof Date) { writeValue(rec, slot, v.toISOString()); return; }
+    case 'object': if (v instanceof Date && !Number.isNaN(v.getTime())) { writeValue(rec, slot, v.toISOString()); return; }
   }
   rec.words[slot + SLOT_KIND] = VALUE_EMPTY;
 }

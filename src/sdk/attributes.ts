@@ -53,7 +53,8 @@ export function sanitize(v: unknown, maxLen: number): AttrValue | undefined | ty
 
 /** An attribute set with a count limit; `dropped` counts what did not fit or was invalid. */
 export class AttributeBag {
-  values: Attributes = {};
+  // No prototype: keys such as constructor or __proto__ are attributes like any other.
+  values: Attributes = Object.create(null);
   count = 0;
   dropped = 0;
   constructor(private readonly limits: Limits) {}
@@ -72,7 +73,7 @@ export class AttributeBag {
 
   setAll(attrs: unknown): void {
     if (!attrs || typeof attrs !== 'object') return;
-    for (const key in attrs as Record<string, unknown>) this.set(key, (attrs as Record<string, unknown>)[key]);
+    for (const key of Object.keys(attrs)) this.set(key, (attrs as Record<string, unknown>)[key]);
   }
 }
 

@@ -86,6 +86,8 @@ const SCHEMA: Spec = {
   metrics: { temporality: ['delta', 'cumulative'], exportIntervalMillis: [1000, 3_600_000], histogramAggregation: ['explicit', 'exponential'] },
   session: { inactivityTimeoutMillis: [1000, 24 * 3_600_000], maxDurationMillis: [60_000, 7 * 24 * 3_600_000] },
 };
+// What an instrumentation switch ('i') takes when it is an options object instead of a boolean.
+const INSTRUMENTATION_OPTIONS: Spec = { fetch: { ignoreUrls: 'm' }, xhr: { ignoreUrls: 'm' }, errors: { maxPerMinute: [0, 100_000] } };
 
 const defaults = (): Omit<ResolvedConfig, 'endpoint' | 'transport'> => ({
   headers: {}, serviceName: 'unknown_service', serviceVersion: '', environment: '', resource: {}, sampleRate: 1,
@@ -121,11 +123,16 @@ function validate(given: Record<string, unknown>, spec: Spec, out: Record<string
   for (const key in given) {
     if (!Object.prototype.hasOwnProperty.call(given, key)) continue;
     const path = `config.${prefix}${key}`;
-    const kind = spec[key];
+    // Own keys only: 'constructor' or 'toString' are no options.
+    const kind = Object.prototype.hasOwnProperty.call(spec, key) ? spec[key] : undefined;
     const v = given[key];
     if (!kind) warn(W_UNKNOWN_KEY, `${path} is not a Plume option; ignored`);
     else if (v === undefined) continue;
-    else if (typeof kind === 'string') {
+    else if (kind === 'i' && isObject(v)) {
+      const options: Record<string, unknown> = {};
+      validate(v, INSTRUMENTATION_OPTIONS[key] as Spec, options, `${prefix}${key}.`);
+      out[key] = options;
+    } else if (typeof kind === 'string') {
       if (CHECKS[kind][0](v)) out[key] = v;
       else warn(W_WRONG_TYPE, `${path}: expected ${CHECKS[kind][1]}; ignored`);
     } else if (!Array.isArray(kind)) {
@@ -134,10 +141,11 @@ function validate(given: Record<string, unknown>, spec: Spec, out: Record<string
     } else if (typeof kind[0] === 'number') {
       const [min, max] = kind as unknown as [number, number];
       if (typeof v !== 'number' || Number.isNaN(v)) {
-        warn(W_WRONG_TYPE, `${path}: expected a number, got ${typeof v}; using ${out[key]}`);
+        warn(W_WRONG_TYPE, `${path}: expected a number, got ${typeof v}; using ${out[key] ?? 'the default'}`);
         continue;
       }
-      const c = Math.min(max, Math.max(min, v));
+      // Durations are whole milliseconds: AbortSignal.timeout() throws for a fraction.
+      const c = Math.min(max, Math.max(min, key.endsWith('Millis') ? Math.round(v) : v));
       if (c !== v) warn(W_CLAMPED, `${path}: ${v} is outside [${min}, ${max}]; clamped to ${c}`);
       out[key] = c;
     } else if (kind.includes(v as string)) out[key] = v;
@@ -152,6 +160,9 @@ export function resolveConfig(input: unknown, baseUrl: string | undefined, defau
   if (isObject(input)) validate(input, SCHEMA, out, '');
   else if (input !== undefined) warn(W_WRONG_TYPE, 'config: expected an object; using defaults');
   const transport = (out.transport ?? defaultsFor.transport ?? 'auto') as ResolvedConfig['transport'];
+  if (transport === 'beacon' && Object.keys(out.headers as object).length) {
+    warn(W_WRONG_TYPE, "config.headers: transport 'beacon' cannot send headers, so they are not sent; use 'auto' or 'fetch' (or relay() on the edge)");
+  }
   let endpoint = '';
   const ep = (out.endpoint ?? defaultsFor.endpoint) as string | undefined;
   if (ep !== undefined) {
@@ -160,9 +171,13 @@ export function resolveConfig(input: unknown, baseUrl: string | undefined, defau
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       throw new TypeError(`plume: config.endpoint ${JSON.stringify(ep)} is not an http(s) URL`);
     }
-    // Trailing slashes off, without a regex: compiling one costs a cold page 0.2 ms.
+    // Trailing slashes off the path (without a regex: compiling one costs a cold page
+    // 0.2 ms); a query stays, for otlpUrl() to put after /v1/<signal>; a fragment goes.
+    const query = url.search;
+    url.hash = url.search = '';
     endpoint = url.href;
     while (endpoint.endsWith('/')) endpoint = endpoint.slice(0, -1);
+    endpoint += query;
   } else if (typeof transport !== 'function') {
     throw new TypeError('plume: config.endpoint is required (the OTLP/HTTP base URL, e.g. "https://collector.example.com:4318"), unless config.transport is a function');
   }

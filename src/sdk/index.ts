@@ -67,8 +67,10 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
   // Needed by the first export, not before: a page does not pay for it while it loads.
   const resource = once(() => cleanAttributes({
     ...(typeof opts.detectedResource === 'function' ? opts.detectedResource() : opts.detectedResource),
-    ...config.resource,
+    // serviceName wins over resource['service.name'] unless it is only the default.
     'service.name': config.serviceName,
+    ...config.resource,
+    ...(config.serviceName.startsWith('unknown_service') ? {} : { 'service.name': config.serviceName }),
     ...(config.serviceVersion ? { 'service.version': config.serviceVersion } : {}),
     ...(config.environment ? { 'deployment.environment.name': config.environment } : {}),
   }, { ...config.limits, attributeCount: 1024 }).values);
@@ -125,7 +127,8 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
   }
   const plumeScope = { name: 'plume', version: SDK_VERSION };
   exporter.collectors.push(() => meters.flatMap((m) => m.collect()));
-  exporter.collectors.push(() => droppedMetric(exporter, plumeScope, config.metrics.temporality === 'delta'));
+  const droppedSince = { t: now() };
+  exporter.collectors.push(() => droppedMetric(exporter, plumeScope, config.metrics.temporality === 'delta', droppedSince));
 
   let metricsTimer: ReturnType<typeof setInterval> | undefined = setInterval(
     () => void exporter.flush(false, true), config.metrics.exportIntervalMillis);
@@ -146,25 +149,33 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
       await exporter.flush(false);
     },
     flushUnloading: () => { void exporter.flush(true); },
-    replay: () => exporter.replay(),
+    // After shutdown a page shown again must not take what other pages stored.
+    replay: () => (enabled ? exporter.replay() : Promise.resolve()),
     async shutdown() {
       if (!enabled) return;
-      await exporter.flush(false);
+      await core.flush();
+      // What that flush had to drop (a 4xx on the last request) is still reported, once.
+      if (exporter.dropped.size) await exporter.flush(false);
       enabled = false;
       if (metricsTimer) clearInterval(metricsTimer);
       metricsTimer = undefined;
+      // OTel's rule: no export after shutdown; retries pending now stop (no timer left alive).
+      exporter.sender.close();
     },
   };
   return core;
 }
 
 /** plume.exporter.dropped: what the exporter had to drop, by signal and reason. */
-function droppedMetric(exporter: Exporter, scope: { name: string; version: string }, delta: boolean): MetricData[] {
-  if (exporter.dropped.size === 0) return [];
+function droppedMetric(exporter: Exporter, scope: { name: string; version: string }, delta: boolean, since: { t: number }): MetricData[] {
   const t = now();
+  // The interval the counts cover: since the last collection (delta), or since the start.
+  const start = since.t;
+  if (delta) since.t = t;
+  if (exporter.dropped.size === 0) return [];
   const points = [...exporter.dropped].map(([key, n]) => {
     const [signal, reason] = key.split('/');
-    return { attributes: { signal, reason }, start: t, time: t, value: n, isInt: true, exemplars: [] };
+    return { attributes: { signal, reason }, start, time: t, value: n, isInt: true, exemplars: [] };
   });
   if (delta) exporter.dropped.clear();
   return [{ name: 'plume.exporter.dropped', description: 'Telemetry items Plume could not deliver', unit: '{item}',

@@ -3,7 +3,7 @@ import { now, toMs } from '../lib/clock.js';
 import { cleanAttributes, type Limits } from './attributes.js';
 import { context, type Context } from './context.js';
 import type { Scope } from './span.js';
-import { getSpan, TRACE_FLAG_SAMPLED, type SpanContext } from './span-context.js';
+import { getSpan, isValidSpanContext } from './span-context.js';
 import type { FinishedLog } from '../record/log.js';
 
 export const SeverityNumber = {
@@ -33,9 +33,10 @@ export class Logger {
   emit(record: LogRecordInput): void {
     if (!this.core.enabled() || !record || typeof record !== 'object') return;
     const span = getSpan(record.context ?? context.active());
-    let sc: SpanContext | undefined = span?.spanContext();
-    // An unsampled trace's ids would point at spans nobody will ever see.
-    if (sc && !(sc.traceFlags & TRACE_FLAG_SAMPLED)) sc = undefined;
+    // As OTel's SDK: the ids even of an unsampled trace (the flags say so), which may still
+    // be kept elsewhere (the server's trace this page continues).
+    const given = span?.spanContext();
+    const sc = isValidSpanContext(given) ? given : undefined;
     const { values, dropped } = cleanAttributes(record.attributes, this.core.limits);
     const t = now();
     const sev = record.severityNumber;

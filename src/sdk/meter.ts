@@ -60,6 +60,9 @@ interface Cell {
   /** Values recorded before the exponential aggregation's code arrived (it is loaded on demand). */
   early?: number[];
   exemplar?: Exemplar;
+  /** Observable instruments: the value observed in this collection (the last one wins). */
+  observed?: number;
+  /** Delta observable counters: the total reported last time, to diff against. */
   lastObserved?: number;
 }
 
@@ -77,7 +80,11 @@ const loadExp = () => (expLoading ??= loadExponentialHistogram().then((m) => { E
 /** Stable key of an attribute set: same attributes in any order, same cell. */
 function keyOf(attrs: Attributes): string {
   let s = '';
-  for (const k of Object.keys(attrs).sort()) s += `${k}\u0000${typeof attrs[k]}\u0000${String(attrs[k])}\u0001`;
+  for (const k of Object.keys(attrs).sort()) {
+    const v = attrs[k];
+    // Arrays by their elements: ['a,b'] and ['a', 'b'] are different sets.
+    s += `${k}\u0000${typeof v}\u0000${Array.isArray(v) ? v.map((x) => `${typeof x}:${x}`).join('\u0002') : String(v)}\u0001`;
+  }
   return s;
 }
 const OVERFLOW_KEY = /* @__PURE__ */ keyOf(OVERFLOW);
@@ -105,7 +112,10 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
   const bounds = Array.isArray(b) && b.every((x, k) => typeof x === 'number' && (k === 0 || x > b[k - 1])) ? b.slice() : DEFAULT_BOUNDARIES;
   const exponential = data === DATA_HISTOGRAM && (options.aggregation ?? core.histogramAggregation) === 'exponential';
   if (exponential) void loadExp();
-  const delta = core.temporality === 'delta';
+  // OTel's delta preference: counters and histograms as deltas, up-down counters cumulative
+  // (a non-monotonic delta sum is what Prometheus-style back ends cannot take).
+  const delta = core.temporality === 'delta' && (!!(kind & MONOTONIC) || data === DATA_HISTOGRAM);
+  const observable = !!(kind & OBSERVABLE);
 
   const cell = (attributes: unknown): Cell => {
     let values = cleanAttributes(attributes, core.limits).values;
@@ -164,28 +174,35 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
       if (ex) c.exemplar = ex;
     },
     collect() {
+      const failed = (e: unknown) => warnOnce(W_CALLBACK, `observable callback for ${name} threw: ${(e as Error)?.message ?? e}`);
       for (const cb of s.callbacks) {
         try {
-          cb({
+          const r = cb({
             observe: (value, attributes) => {
-              if (typeof value !== 'number' || !Number.isFinite(value)) return;
-              const c = cell(attributes);
-              if (data === DATA_GAUGE || !delta) c.value = value;
-              else {
-                // Observable counters report totals; delta is the change since the last collection.
-                c.value = value - (c.lastObserved ?? 0);
-                c.lastObserved = value;
-              }
+              if (typeof value === 'number' && Number.isFinite(value)) cell(attributes).observed = value;
             },
-          });
+          }) as unknown;
+          // An async callback (the OTel API allows one): collection is synchronous here, as a
+          // page going away needs it, so its observations count in the next collection; its
+          // rejection is ours to handle, not the page's.
+          if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).then(undefined, failed);
         } catch (e) {
-          warn(W_CALLBACK, `observable callback for ${name} threw: ${(e as Error)?.message ?? e}`);
+          failed(e);
         }
       }
       const t = now();
       const points: MetricData['points'] = [];
       let dataKind = data;
       for (const [k, c] of cells) {
+        if (observable) {
+          // Only what was observed this time is reported (as OTel does): a set no callback
+          // reports any more is gone.
+          if (c.observed === undefined) { cells.delete(k); continue; }
+          // Observable counters report totals; delta is the change since the last collection.
+          c.value = delta ? c.observed - (c.lastObserved ?? 0) : c.observed;
+          if (delta) c.lastObserved = c.observed;
+          c.observed = undefined;
+        }
         if (c.early) {
           // Until the aggregation's code is here the values wait (not reported yet, not lost).
           if (!Exp) continue;
@@ -208,8 +225,8 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
         }
         // Delta: observable cells keep their last total to diff against; the rest start over.
         if (delta) {
-          if (c.lastObserved === undefined) cells.delete(k);
-          else { c.start = t; c.value = 0; }
+          if (!observable) cells.delete(k);
+          else c.start = t;
         }
       }
       return points.length ? {

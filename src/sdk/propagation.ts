@@ -9,12 +9,14 @@ export interface Getter<C> { get(carrier: C, key: string): string | string[] | u
 type HeaderBag = Record<string, string> | Headers | { set(k: string, v: string): void; get?(k: string): string | null };
 const defaultSetter: Setter<HeaderBag> = {
   set(c, k, v) {
+    if (c == null) return;
     if (typeof (c as Headers).set === 'function') (c as Headers).set(k, v);
     else (c as Record<string, string>)[k] = v;
   },
 };
 const defaultGetter: Getter<HeaderBag> = {
   get(c, k) {
+    if (c == null) return undefined;
     if (typeof (c as Headers).get === 'function') return (c as Headers).get(k);
     const rec = c as Record<string, string>;
     if (k in rec) return rec[k];
@@ -42,13 +44,20 @@ export function parseTraceparent(value: string | null | undefined): SpanContext 
 export const formatTraceparent = (sc: SpanContext): string =>
   `00-${sc.traceId}-${sc.spanId}-${(sc.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
 
-const TRACESTATE_MEMBER = /^[a-z0-9][_0-9a-z\-*/@]{0,255}=[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
-/** Keeps tracestate only if every list member is valid (spec: otherwise discard it), at most 32 members. */
+// W3C Trace Context keys: a simple key starts with a letter; a multi-tenant key is
+// tenant@system, the system id 1-14 characters from a letter.
+const TRACESTATE_MEMBER = /^([a-z][_0-9a-z\-*/]{0,255}|[a-z0-9][_0-9a-z\-*/]{0,240}@[a-z][_0-9a-z\-*/]{0,13})=[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
+/** Keeps tracestate only if every list member is valid and its keys unique (spec: otherwise discard it), at most 32 members. */
 export function sanitizeTracestate(value: string | null | undefined): string | undefined {
   if (!value) return undefined;
   const members = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (members.length > 32 || !members.every((m) => TRACESTATE_MEMBER.test(m))) return undefined;
-  return members.join(',');
+  const keys = new Set<string>();
+  for (const m of members) {
+    const k = TRACESTATE_MEMBER.exec(m)?.[1];
+    if (!k || keys.has(k)) return undefined;
+    keys.add(k);
+  }
+  return members.length > 32 ? undefined : members.join(',');
 }
 
 function first(v: string | string[] | undefined | null): string | undefined {
@@ -63,6 +72,7 @@ export function parseBaggage(value: string | undefined): Baggage | undefined {
     const eq = kv.indexOf('=');
     if (eq <= 0) continue;
     const key = kv.slice(0, eq).trim();
+    if (!key) continue;
     try {
       out.set(key, { value: decodeURIComponent(kv.slice(eq + 1).trim()), metadata: meta.length ? meta.join(';') : undefined });
     } catch {
@@ -75,9 +85,15 @@ export function parseBaggage(value: string | undefined): Baggage | undefined {
 export function formatBaggage(b: Baggage): string {
   const parts: string[] = [];
   for (const [k, { value, metadata }] of b) parts.push(`${k}=${encodeURIComponent(value)}${metadata ? `;${metadata}` : ''}`);
-  // Spec limits: 180 members, 8192 bytes.
-  let s = parts.slice(0, 180).join(',');
-  while (s.length > 8192) s = s.slice(0, s.lastIndexOf(','));
+  // W3C Baggage limits, as OTel applies them: a member over 4096 bytes is left out, then
+  // members are taken while the header stays within 180 of them and 8192 bytes; none is cut
+  // (the encoded text is ASCII: characters are bytes).
+  let s = '';
+  let n = 0;
+  for (const p of parts) {
+    if (p.length > 4096 || n >= 180 || s.length + p.length + (n ? 1 : 0) > 8192) continue;
+    s += (n++ ? ',' : '') + p;
+  }
   return s;
 }
 

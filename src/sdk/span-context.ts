@@ -1,4 +1,5 @@
 // SpanContext and the context keys that carry the active span and baggage.
+import { isValidSpanId, isValidTraceId } from '../lib/ids.js';
 import { context, type Context } from './context.js';
 
 export interface SpanContext {
@@ -10,6 +11,10 @@ export interface SpanContext {
 }
 
 export const TRACE_FLAG_SAMPLED = 1;
+
+/** Ids a span can have (lower-case hex, not all zero): a context with others is no parent. */
+export const isValidSpanContext = (sc: SpanContext | undefined): sc is SpanContext =>
+  !!sc && typeof sc.traceId === 'string' && typeof sc.spanId === 'string' && isValidTraceId(sc.traceId) && isValidSpanId(sc.spanId);
 
 /** The part of a span the context layer needs: its SpanContext. */
 export interface SpanLike { spanContext(): SpanContext; isRecording(): boolean }

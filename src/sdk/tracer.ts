@@ -5,7 +5,7 @@ import { toMs } from '../lib/clock.js';
 import type { Limits } from './attributes.js';
 import { context, type Context } from './context.js';
 import { NonRecordingSpan, Span, SpanKind, type AnySpan, type Link, type Scope, type SpanSink } from './span.js';
-import { getSpan, setSpan, TRACE_FLAG_SAMPLED, type SpanContext } from './span-context.js';
+import { getSpan, isValidSpanContext, setSpan, TRACE_FLAG_SAMPLED, type SpanContext } from './span-context.js';
 import type { RootSampler } from './sampler.js';
 
 export interface SpanOptions {
@@ -29,7 +29,9 @@ export class Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = context.active()): AnySpan {
     const opts = options && typeof options === 'object' ? options : {};
-    const parent = opts.root ? undefined : getSpan(ctx)?.spanContext();
+    const given = opts.root ? undefined : getSpan(ctx)?.spanContext();
+    // As OTel's SDK: a parent with ids no span can have (upper-case, all zero) starts a new trace.
+    const parent = isValidSpanContext(given) ? given : undefined;
     const traceId = parent ? parent.traceId : newTraceId();
     const sampled = this.core.enabled() && (parent ? (parent.traceFlags & TRACE_FLAG_SAMPLED) !== 0 : this.core.sampleRoot(traceId));
     const sc: SpanContext = {
@@ -46,6 +48,8 @@ export class Tracer {
   /** startActiveSpan(name, [options], [context], fn): fn runs with the span active; returns what fn returns. */
   startActiveSpan<F extends (span: AnySpan) => unknown>(name: string, ...args: unknown[]): ReturnType<F> {
     const fn = args.pop() as F;
+    // Without a function there is nothing to run the span in (OTel's SDK returns undefined too).
+    if (typeof fn !== 'function') return undefined as ReturnType<F>;
     const [options, ctx] = args as [SpanOptions | undefined, Context | undefined];
     const parentCtx = ctx ?? context.active();
     const span = this.startSpan(name, options, parentCtx);

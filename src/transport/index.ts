@@ -2,6 +2,7 @@
 // retried), or while the page goes away (sendBeacon; fetch keepalive where a beacon cannot
 // serve: headers such as API keys, or transport 'fetch'), or through the user's function.
 import { nativeFetch, nativeSendBeacon } from '../lib/native.js';
+import { otlpUrl } from '../lib/url.js';
 import type { ResolvedConfig, SendInfo, Signal } from '../sdk/config.js';
 
 export const CONTENT_TYPE = 'application/x-protobuf';
@@ -22,8 +23,12 @@ export interface LiveResult {
 
 export interface Transport {
   live(signal: Signal, body: Uint8Array, items: number, keepalive: boolean): Promise<LiveResult>;
-  /** Queues a request as the page goes away; false when the browser refused it (quota). */
-  unload(signal: Signal, body: Uint8Array, items: number): boolean;
+  /**
+   * Queues a request as the page goes away; false when the browser refused it (quota).
+   * `failed` is called if an answer comes after all and says it did not arrive (a keepalive
+   * fetch, a custom function: the page may live on, hidden, to hear it).
+   */
+  unload(signal: Signal, body: Uint8Array, items: number, failed?: () => void): boolean;
   /** Whether unload() is bound by the keepalive quota (not for a custom function). */
   quotaBound: boolean;
 }
@@ -38,23 +43,38 @@ export function parseRetryAfter(v: string | null): number | undefined {
   return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 300_000) : undefined;
 }
 
-/** rejected_* of Export*ServiceResponse.partial_success (field 1 { 1: int64 rejected }). */
+/**
+ * rejected_* of Export*ServiceResponse.partial_success (field 1 { 1: int64 rejected }). Every
+ * length is checked against the body: a garbage answer gives 0 at once, it never makes us
+ * walk a length it only claims (a 6-byte body claiming 2^28 bytes froze the page for a second).
+ */
 export function partialRejected(body: Uint8Array): number {
   let i = 0;
+  // -1 when the body ends inside the varint (or it runs past 10 bytes).
   const varint = (): number => {
-    let v = 0, m = 1, b: number;
-    do { b = body[i++]; v += (b & 0x7f) * m; m *= 128; } while (b & 0x80 && i < body.length);
-    return v;
+    let v = 0, m = 1;
+    for (let n = 0; n < 10 && i < body.length; n++) {
+      const b = body[i++];
+      v += (b & 0x7f) * m;
+      if (!(b & 0x80)) return v;
+      m *= 128;
+    }
+    return -1;
   };
   while (i < body.length) {
-    const tag = varint();
-    if (tag !== 0x0a) return 0; // only field 1 (length-delimited) is expected here
-    const end = i + varint();
+    if (varint() !== 0x0a) return 0; // only field 1 (length-delimited) is expected here
+    const len = varint();
+    const end = i + len;
+    if (len < 0 || end > body.length) return 0;
     while (i < end) {
       const t = varint();
-      if (t === 0x08) return varint();
-      if ((t & 7) === 2) i += varint(); else if ((t & 7) === 0) varint(); else return 0;
+      if (t === 0x08) return Math.max(0, varint());
+      const wire = t & 7;
+      const skip = wire === 2 ? varint() : wire === 1 ? 8 : wire === 5 ? 4 : wire === 0 ? (varint(), 0) : -1;
+      if (t < 0 || skip < 0) return 0;
+      i += skip;
     }
+    if (i !== end) return 0;
   }
   return 0;
 }
@@ -65,7 +85,7 @@ async function compress(body: Uint8Array): Promise<Uint8Array> {
 }
 
 export function createTransport(config: ResolvedConfig): Transport {
-  const url = (signal: Signal) => `${config.endpoint}/v1/${signal}`;
+  const url = (signal: Signal) => otlpUrl(config.endpoint, signal);
   const custom = typeof config.transport === 'function' ? config.transport : undefined;
   const mode = custom ? 'custom' : config.transport;
   const hasHeaders = Object.keys(config.headers).length > 0;
@@ -95,11 +115,19 @@ export function createTransport(config: ResolvedConfig): Transport {
     quotaBound: !custom,
     async live(signal, body, items, keepalive) {
       if (custom) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
         try {
-          await custom(body, signal, info(signal, items, false));
+          // The export timeout holds for a function too: one that never settles must not stop
+          // delivery (two in flight at most) or hold flush() and shutdown() forever.
+          await Promise.race([
+            custom(body, signal, info(signal, items, false)),
+            new Promise((_, reject) => { timer = setTimeout(reject, config.batch.exportTimeoutMillis); (timer as { unref?: () => void }).unref?.(); }),
+          ]);
           return { ok: true, status: 200, retryable: false };
         } catch {
           return { ok: false, status: 0, retryable: true, networkError: true };
+        } finally {
+          clearTimeout(timer);
         }
       }
       // transport: 'beacon' means beacons even while the page lives (no answer, no retry).
@@ -123,9 +151,9 @@ export function createTransport(config: ResolvedConfig): Transport {
         retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), rejected,
       };
     },
-    unload(signal, body, items) {
+    unload(signal, body, items, failed = () => {}) {
       if (custom) {
-        try { void Promise.resolve(custom(body, signal, info(signal, items, true))).catch(() => {}); return true; } catch { return false; }
+        try { void Promise.resolve(custom(body, signal, info(signal, items, true))).catch(failed); return true; } catch { return false; }
       }
       // A refused beacon means the quota is taken: keepalive fetch shares it, so no second try.
       if (mode !== 'fetch' && !hasHeaders) return beacon(signal, body);
@@ -134,7 +162,7 @@ export function createTransport(config: ResolvedConfig): Transport {
       // later, by rejecting, when the page may be gone: the sender keeps within its own count,
       // but a page's own keepalive requests can still take the quota unseen (prefer relay()).
       try {
-        post(signal, body, true, false).catch(() => {});
+        post(signal, body, true, false).then((r) => { if (RETRYABLE.includes(r.status)) failed(); }, failed);
         return true;
       } catch {
         return false;

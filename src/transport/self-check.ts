@@ -13,12 +13,13 @@
 import type { warn } from '../lib/diag.js';
 import { W_CORS, W_CSP, W_TRANSPORT } from '../lib/diag.js';
 import { CONTENT_TYPE } from './index.js';
+import { otlpUrl } from '../lib/url.js';
 
 export interface SelfCheckResult { ok: boolean; problems: string[] }
 
 export async function checkCollector(endpoint: string, nativeFetch: typeof fetch | undefined, say: typeof warn): Promise<SelfCheckResult> {
   const problems: string[] = [];
-  const url = `${endpoint}/v1/traces`;
+  const url = otlpUrl(endpoint, 'traces');
   const origin = typeof location === 'object' ? location.origin : '';
   if (!nativeFetch) return { ok: false, problems: ['fetch is not available'] };
   const violations: SecurityPolicyViolationEvent[] = [];

@@ -7,6 +7,7 @@
 // persisted for the next page load.
 import { now } from '../lib/clock.js';
 import type { Outbox, Payload } from '../export/outbox.js';
+import { PREFIX, storage } from '../export/persist.js';
 import type { Signal } from '../sdk/config.js';
 import { KEEPALIVE_QUOTA, type Transport } from './index.js';
 
@@ -29,6 +30,7 @@ export class Sender {
   private inflight = 0;
   private beacons: { bytes: number; at: number }[] = [];
   private waiters: (() => void)[] = [];
+  private closed = false;
 
   constructor(
     private readonly outbox: Outbox,
@@ -45,10 +47,28 @@ export class Sender {
     return this.transport.quotaBound ? Math.max(0, KEEPALIVE_QUOTA - used) : Infinity;
   }
 
+  /** After shutdown: nothing more is sent (OTel: no export after Shutdown), no timer left. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Waits at least `ms` before the next try, never less than a pause already set (a Retry-After). */
+  private pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, now() + ms);
+  }
+
   pump(): void {
+    if (this.closed) return;
     const wait = this.pausedUntil - now();
     if (wait > 0) {
-      if (!this.timer) this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, wait);
+      if (!this.timer) {
+        this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, wait);
+        // A retry must not keep a Node process alive (the edge, tests, benches).
+        (this.timer as { unref?: () => void }).unref?.();
+      }
       this.notify();
       return;
     }
@@ -75,20 +95,36 @@ export class Sender {
     };
     this.transport.live(p.signal, p.body, p.items, keepalive).then((r) => {
       done();
-      if (p.released) return;
+      if (p.released) {
+        // Let go at hide as sent, but the page lived on (hidden, or shown again) to hear that
+        // it failed: back in the outbox, so it is retried, or persisted at the next hide.
+        p.released = false;
+        if (!r.ok && r.retryable) { this.outbox.push(p); this.pump(); return; }
+      }
       if (r.ok) {
         this.outbox.remove(p);
+        if (p.persisted) {
+          // It arrived after all (the page lived on): the stored copy, or the one a replay
+          // already took back from storage, must not go a second time.
+          p.persisted = false;
+          try { storage()?.removeItem(PREFIX + p.id); } catch { /* nothing to do */ }
+          for (const q of [...this.outbox.all()]) if (q.id === p.id && !q.inflight) this.outbox.remove(q);
+        }
         this.failures = 0;
         if (r.rejected) this.drop(p.signal, 'rejected_by_collector', r.rejected);
-      } else if (r.networkError && keepalive && (p.keepaliveRefused = (p.keepaliveRefused ?? 0) + 1) < MAX_KEEPALIVE_REFUSALS) {
+      } else if (r.networkError && keepalive && !p.keepaliveRefused && this.failures === 0) {
         // keepalive fails like a network error when the page's own keepalive requests hold the
-        // quota. Wait for them rather than going without keepalive: a request without it dies
-        // with the page, and we could not tell whether it had arrived.
-        this.pausedUntil = now() + KEEPALIVE_WAIT_MS;
+        // quota. Wait for them once, briefly, rather than going without keepalive (a request
+        // without it dies with the page); a collector that is down gets the backoff below.
+        p.keepaliveRefused = 1;
+        this.pause(KEEPALIVE_WAIT_MS);
       } else if (r.retryable) {
+        if (r.networkError && keepalive) p.keepaliveRefused = (p.keepaliveRefused ?? 0) + 1;
         this.failures++;
         const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.failures - 1)) * (0.8 + Math.random() * 0.4);
-        this.pausedUntil = now() + (r.retryAfterMs ?? backoff);
+        // Retry-After says when at the earliest; 0 or a date past (clock skew) is no reason
+        // to give up the backoff, or every page would hammer a collector that asked for air.
+        this.pause(Math.max(backoff, r.retryAfterMs ?? 0));
       } else {
         this.outbox.remove(p);
         this.drop(p.signal, r.status ? `http_${r.status}` : 'not_sendable', p.items);
@@ -102,7 +138,8 @@ export class Sender {
     let budget = this.budget();
     for (const p of this.outbox.waiting()) {
       if (p.body.length > budget) continue;
-      if (this.transport.unload(p.signal, p.body, p.items)) {
+      // An answer after the hide that says it failed: the page lived on, so it goes back.
+      if (this.transport.unload(p.signal, p.body, p.items, () => { if (!this.closed) { this.outbox.push(p); this.pump(); } })) {
         this.outbox.remove(p);
         budget -= p.body.length;
         this.beacons.push({ bytes: p.body.length, at: now() });
@@ -118,7 +155,10 @@ export class Sender {
     for (const p of [...this.outbox.all()]) {
       this.outbox.remove(p);
       if (p.inflight && p.keepalive) p.released = true;
-      else left.push(p);
+      else {
+        if (p.inflight) p.persisted = true;
+        left.push(p);
+      }
     }
     return left;
   }
@@ -132,6 +172,7 @@ export class Sender {
   }
 
   private notify(): void {
+    if (this.closed) return;
     if (this.inflight > 0 || this.outbox.waiting().some((p) => p.attempts === 0 && now() >= this.pausedUntil)) return;
     for (const w of this.waiters.splice(0)) w();
   }
