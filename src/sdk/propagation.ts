@@ -1,7 +1,7 @@
 // W3C Trace Context (traceparent, tracestate) and W3C Baggage, inject and extract.
 import { isValidSpanId, isValidTraceId } from '../lib/ids.js';
-import type { Context } from './context.js';
-import { getBaggage, getSpan, remoteSpan, setBaggage, setSpan, type Baggage, type SpanContext } from './span-context.js';
+import { context, type Context } from './context.js';
+import { Baggage, BAGGAGE_KEY, getBaggage, getSpan, remoteSpan, setBaggage, setSpan, type BaggageEntry, type BaggageLike, type SpanContext } from './span-context.js';
 
 export interface Setter<C> { set(carrier: C, key: string, value: string): void }
 export interface Getter<C> { get(carrier: C, key: string): string | string[] | undefined | null }
@@ -66,7 +66,7 @@ function first(v: string | string[] | undefined | null): string | undefined {
 
 export function parseBaggage(value: string | undefined): Baggage | undefined {
   if (!value) return undefined;
-  const out: Baggage = new Map();
+  const out = new Map<string, BaggageEntry>();
   for (const entry of value.split(',')) {
     const [kv, ...meta] = entry.split(';');
     const eq = kv.indexOf('=');
@@ -79,12 +79,12 @@ export function parseBaggage(value: string | undefined): Baggage | undefined {
       // A malformed percent-encoding drops that member only.
     }
   }
-  return out.size ? out : undefined;
+  return out.size ? new Baggage(out) : undefined;
 }
 
-export function formatBaggage(b: Baggage): string {
+export function formatBaggage(b: BaggageLike): string {
   const parts: string[] = [];
-  for (const [k, { value, metadata }] of b) parts.push(`${k}=${encodeURIComponent(value)}${metadata ? `;${metadata}` : ''}`);
+  for (const [k, { value, metadata }] of b.getAllEntries()) parts.push(`${k}=${encodeURIComponent(value)}${metadata ? `;${metadata}` : ''}`);
   // W3C Baggage limits, as OTel applies them: a member over 4096 bytes is left out, then
   // members are taken while the header stays within 180 of them and 8192 bytes; none is cut
   // (the encoded text is ASCII: characters are bytes).
@@ -110,7 +110,8 @@ export const propagation = {
       }
     }
     const b = getBaggage(ctx);
-    if (b && b.size) setter.set(carrier, 'baggage', formatBaggage(b));
+    const header = b && typeof b.getAllEntries === 'function' ? formatBaggage(b) : '';
+    if (header) setter.set(carrier, 'baggage', header);
   },
   extract<C = HeaderBag>(ctx: Context, carrier: C, getter: Getter<C> = defaultGetter as Getter<C>): Context {
     const sc = parseTraceparent(first(getter.get(carrier, 'traceparent')));
@@ -121,4 +122,12 @@ export const propagation = {
     const b = parseBaggage(first(getter.get(carrier, 'baggage')));
     return b ? setBaggage(ctx, b) : ctx;
   },
+  // The OTel API's baggage calls, as users write them:
+  // propagation.setBaggage(context.active(), propagation.createBaggage({ 'user.tier': { value: 'gold' } }))
+  createBaggage: (entries: Record<string, BaggageEntry> = {}): Baggage =>
+    Object.keys(entries).reduce((b, k) => b.setEntry(k, entries[k]), new Baggage()),
+  getBaggage,
+  getActiveBaggage: (): BaggageLike | undefined => getBaggage(context.active()),
+  setBaggage,
+  deleteBaggage: (ctx: Context): Context => ctx.deleteValue(BAGGAGE_KEY),
 };

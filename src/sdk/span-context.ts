@@ -32,6 +32,26 @@ export function remoteSpan(sc: SpanContext): SpanLike {
   return { spanContext: () => ctx, isRecording: () => false };
 }
 
-export type Baggage = Map<string, { value: string; metadata?: string }>;
-export const getBaggage = (ctx: Context): Baggage | undefined => ctx.getValue(BAGGAGE_KEY) as Baggage | undefined;
-export const setBaggage = (ctx: Context, b: Baggage): Context => ctx.setValue(BAGGAGE_KEY, b);
+/** OTel's BaggageEntry: metadata is the W3C properties text (OTel's metadata object prints it). */
+export interface BaggageEntry { value: string; metadata?: { toString(): string } | string }
+
+/** OTel's Baggage: immutable, every change returns a new one. */
+export class Baggage {
+  constructor(private readonly entries: Map<string, BaggageEntry> = new Map()) {}
+  getEntry(key: string): BaggageEntry | undefined { const e = this.entries.get(key); return e && { ...e }; }
+  getAllEntries(): [string, BaggageEntry][] { return [...this.entries].map(([k, e]) => [k, { ...e }]); }
+  setEntry(key: string, entry: BaggageEntry): Baggage { return this.with((m) => m.set(String(key), { ...entry, value: String(entry?.value) })); }
+  removeEntry(key: string): Baggage { return this.with((m) => m.delete(key)); }
+  removeEntries(...keys: string[]): Baggage { return this.with((m) => keys.forEach((k) => m.delete(k))); }
+  clear(): Baggage { return new Baggage(); }
+  private with(change: (m: Map<string, BaggageEntry>) => unknown): Baggage {
+    const m = new Map(this.entries);
+    change(m);
+    return new Baggage(m);
+  }
+}
+
+/** What getBaggage() needs of a baggage: ours, or @opentelemetry/api's own. */
+export type BaggageLike = Pick<Baggage, 'getAllEntries'>;
+export const getBaggage = (ctx: Context): BaggageLike | undefined => ctx.getValue(BAGGAGE_KEY) as BaggageLike | undefined;
+export const setBaggage = (ctx: Context, b: BaggageLike): Context => ctx.setValue(BAGGAGE_KEY, b);

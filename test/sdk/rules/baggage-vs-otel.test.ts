@@ -16,7 +16,7 @@ const otelParse = (h: string) => {
 };
 const plumeParse = (h: string) => {
   const b = parseBaggage(h);
-  return b ? Object.fromEntries([...b].map(([k, e]) => [k, e.value])) : undefined;
+  return b ? Object.fromEntries(b.getAllEntries().map(([k, e]) => [k, e.value])) : undefined;
 };
 
 describe('baggage parse vs OTel core', () => {
