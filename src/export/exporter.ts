@@ -7,7 +7,7 @@ import { SIGNAL_LOGS, SIGNAL_METRICS, SIGNAL_TRACES } from '../encode/layout.js'
 import type { EncoderLoader } from '../encode/loader.js';
 import { guard, warnOnce, W_CALLBACK, W_DROPPED } from '../lib/diag.js';
 import { whenIdle } from '../lib/idle.js';
-import { encodeChunks, RecordBatch } from '../record/batch.js';
+import { encodeChunks, PRIORITY_ERROR, PRIORITY_METRIC, PRIORITY_NORMAL, RecordBatch } from '../record/batch.js';
 import { writeLog, type FinishedLog } from '../record/log.js';
 import { writeMetric, type MetricData } from '../record/metric.js';
 import { writeSpan } from '../record/span.js';
@@ -167,9 +167,14 @@ export class Exporter {
     }, ms);
   }
 
-  /** Encodes a batch into requests of at most `limit` bytes and queues them. */
-  private enqueue(signal: Signal, batch: RecordBatch, limit: number, unloading: boolean): void {
+  /**
+   * Encodes a batch (or, going away, its items of one priority, the batch reset by the
+   * caller) into requests of at most `limit` bytes and queues them.
+   */
+  private enqueue(signal: Signal, batch: RecordBatch, limit: number, unloading: boolean, room?: { left: number }, only?: number): void {
     if (batch.count === 0) return;
+    const count = only === undefined ? batch.count : batch.items.filter((it) => it.priority === only).length;
+    if (count === 0) return;
     const encode = this.encoder.current();
     if (!encode) {
       // Only a page going away before any encoder could load gets here (a live flush waits).
@@ -180,15 +185,15 @@ export class Exporter {
       return;
     }
     try {
-      const chunks = encodeChunks(batch, this.resource(), limit, (rec, root) => encode(SIGNAL_CODE[signal], rec, root), unloading);
+      const chunks = encodeChunks(batch, this.resource(), limit, (rec, root) => encode(SIGNAL_CODE[signal], rec, root), unloading, room, only);
       for (const c of chunks) {
         this.outbox.push({ id: payloadId(), signal, body: c.body, items: c.items, priority: c.priority, attempts: 0, inflight: false, keepalive: false });
       }
     } catch (e) {
-      this.countDrop(signal, 'encode_failed', batch.count);
+      this.countDrop(signal, 'encode_failed', count);
       guard(() => { throw e; });
     } finally {
-      batch.reset();
+      if (only === undefined) batch.reset();
     }
   }
 
@@ -216,12 +221,20 @@ export class Exporter {
     if (!unloading && this.encoder.kind() === 'none') await this.encoder.ready().catch(() => undefined);
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
     if (withMetrics) guard(() => this.collectMetrics());
-    // Going away, requests are cut to what the quota still allows, errors first.
-    const limit = unloading ? Math.max(1024, Math.min(this.sender.budget(), 65536)) : LIVE_SHARE;
-    for (const [signal, batch] of [['logs', this.logs], ['traces', this.spans], ['metrics', this.metricsBatch]] as const) {
-      guard(() => this.enqueue(signal, batch, limit, unloading));
+    const batches = [['logs', this.logs], ['traces', this.spans], ['metrics', this.metricsBatch]] as const;
+    if (unloading) {
+      // Going away, requests are cut to fill what the quota still allows, in order of value
+      // across signals (error logs and spans, then metrics, then the rest): what does not fit
+      // is persisted, and that should be the least valuable part.
+      const room = { left: this.sender.budget() };
+      const limit = Math.max(1024, Math.min(room.left, 65536));
+      for (const priority of [PRIORITY_ERROR, PRIORITY_METRIC, PRIORITY_NORMAL]) {
+        for (const [signal, batch] of batches) guard(() => this.enqueue(signal, batch, limit, true, room, priority));
+      }
+      for (const [, batch] of batches) batch.reset();
+      return this.unload();
     }
-    if (unloading) return this.unload();
+    for (const [signal, batch] of batches) guard(() => this.enqueue(signal, batch, LIVE_SHARE, false));
     this.sender.pump();
     await this.sender.settled();
   }

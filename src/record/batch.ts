@@ -81,11 +81,13 @@ export interface Chunk { body: Uint8Array; items: number; priority: number }
 export function encodeChunks(
   batch: RecordBatch, resource: Attributes, limit: number,
   encode: (rec: Records, root: number) => Uint8Array, byPriority: boolean,
+  room?: { left: number }, only?: number,
 ): Chunk[] {
   const out: Chunk[] = [];
   const classes = new Map<number, Item[]>();
   if (byPriority) {
     for (const it of batch.items) {
+      if (only !== undefined && it.priority !== only) continue;
       let l = classes.get(it.priority);
       if (!l) classes.set(it.priority, (l = []));
       l.push(it);
@@ -93,16 +95,28 @@ export function encodeChunks(
   } else {
     classes.set(batch.items.reduce((m, it) => Math.min(m, it.priority), PRIORITY_NORMAL), batch.items);
   }
+  // Going away, the quota left (room) is filled first: equal parts of the limit could leave a
+  // third of it unused while a part that would have fitted in it is persisted instead.
+  const target = (): number => (room && room.left >= 1024 && room.left < limit ? room.left : limit);
   const run = (items: Item[], priority: number): void => {
     const body = encode(batch.rec, batch.finish(resource, items));
-    if (body.length <= limit || items.length === 1) {
+    if (body.length <= target() || items.length === 1) {
       out.push({ body, items: items.length, priority });
+      if (room) room.left -= body.length;
       return;
     }
     // Envelope bytes repeat per chunk, so aim a little under the limit.
     split(items, priority, body.length / items.length);
   };
   const split = (items: Item[], priority: number, perItem: number): void => {
+    const t = target();
+    if (t < limit) {
+      // What fills the room, then the rest in parts of the limit.
+      const fit = Math.max(1, Math.min(items.length - 1, Math.floor(t / (perItem * 1.1))));
+      run(items.slice(0, fit), priority);
+      if (fit < items.length) run(items.slice(fit), priority);
+      return;
+    }
     const parts = Math.min(items.length, Math.max(2, Math.ceil((items.length * perItem * 1.1) / limit)));
     const size = Math.ceil(items.length / parts);
     for (let k = 0; k < items.length; k += size) run(items.slice(k, k + size), priority);
@@ -112,7 +126,7 @@ export function encodeChunks(
     // A large class is measured on a sample first, so it is not encoded whole just to learn its size.
     if (items.length > 128) {
       const sample = encode(batch.rec, batch.finish(resource, items.slice(0, 64))).length / 64;
-      if (sample * items.length > limit * 2) { split(items, p, sample); continue; }
+      if (sample * items.length > target() * 2) { split(items, p, sample); continue; }
     }
     run(items, p);
   }
