@@ -44,9 +44,13 @@ export interface Plume {
   getLogger(name: string, version?: string): Logger;
   context: typeof context;
   propagation: typeof propagation;
-  /** Sends everything recorded so far; resolves when the transport has answered. */
+  /**
+   * Sends everything recorded so far; resolves when each request has been answered once, or
+   * at once while the collector has asked for a pause (Retry-After, backoff): what waits then
+   * stays queued for the retry, it is not lost. Never rejects.
+   */
   flush(): Promise<void>;
-  /** flush(), then records nothing more. */
+  /** flush(), then records and sends nothing more (what a pause still holds is dropped). */
   shutdown(): Promise<void>;
   /** The active encoder: 'none' until one is ready, then 'wasm', or 'js' where wasm cannot run. */
   readonly encoder: 'wasm' | 'js' | 'none';
