@@ -107,6 +107,10 @@ test('after a back/forward cache restore: TTFB, FCP, LCP and CLS as web-vitals r
   collector.reset();
   await page.goto(`${app.url}/?collector=${encodeURIComponent(collector.url)}`);
   await page.waitForFunction(() => document.readyState === 'complete' && !!(window as any).plume);
+  // web-vitals listens for restores only once it has reported the first load's TTFB (a task
+  // after load): leaving before that, it reports no TTFB for the restored page (a CI run, in
+  // Firefox). Plume reports TTFB 0 for every restore.
+  const hadTtfb = await page.waitForFunction(() => (window as any).wv.TTFB !== undefined, { timeout: 5_000 }).then(() => true, () => false);
   await page.goto(`${app.url}/away`);
   await page.evaluate(() => { setTimeout(() => history.back(), 0); });
   // Not polled during the navigation itself: WebKitWebDriver has been seen to leave a script
@@ -122,11 +126,12 @@ test('after a back/forward cache restore: TTFB, FCP, LCP and CLS as web-vitals r
   const wv: Record<string, number> = await page.evaluate(() => (window as any).wv);
   const restoredPoints = () => collector.query.metrics({ service: 'vitals' }).filter((m) => m.attributes['browser.navigation.type'] === 'back-forward-cache');
   const expected = ['TTFB', 'FCP', 'LCP', 'CLS'].filter((n) => wv[`${n}:bf`] !== undefined);
-  expect(expected, 'web-vitals reported TTFB for the restored page').toContain('TTFB');
+  if (hadTtfb) expect(expected, 'web-vitals reported TTFB for the restored page').toContain('TTFB');
   await collector.waitFor(() => new Set(restoredPoints().map((m) => m.name)).size >= expected.length, 10_000);
   const ours = Object.fromEntries(restoredPoints().map((m) => [m.name.replace('browser.web_vital.', '').toUpperCase(), Number(m.sum) / Number(m.count)]));
   for (const name of ['TTFB', 'FCP', 'LCP', 'CLS']) {
     const theirs = wv[`${name}:bf`];
+    if (theirs === undefined && name === 'TTFB' && !hadTtfb) continue;
     if (theirs === undefined) {
       // An engine without the entry type (WebKit: LCP): neither reports it.
       expect(ours[name], `${name}: web-vitals reports nothing for the restored page, so must Plume`).toBeUndefined();
