@@ -74,13 +74,16 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   uninstall.push(onPageHidden(() => core.flushUnloading()));
   const replay = () => guard(() => void core.replay());
   if (typeof document === 'object') {
-    document.addEventListener('visibilitychange', () => {
+    const shown = () => {
       if (document.visibilityState !== 'visible') return;
       session.refresh();
       replay();
-    });
+    };
     // Back from the bfcache: what was persisted on the way out can go now.
-    addEventListener('pageshow', (e) => { if ((e as PageTransitionEvent).persisted) replay(); });
+    const restored = (e: Event) => { if ((e as PageTransitionEvent).persisted) replay(); };
+    document.addEventListener('visibilitychange', shown);
+    addEventListener('pageshow', restored);
+    uninstall.push(() => { document.removeEventListener('visibilitychange', shown); removeEventListener('pageshow', restored); });
   }
   // After load, when the main thread is idle, the wasm is compiled (off the main thread): a
   // page left right after loading would otherwise compile it synchronously on its way out,

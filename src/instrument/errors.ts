@@ -25,8 +25,8 @@ export const errorsInstrumentation = (): Instrumentation => ({
     const counter = once(() => ctx.core.getMeter('plume.errors').createCounter('browser.errors', { unit: '{error}', valueType: 'int', description: 'Uncaught errors, unhandled rejections and failed resource loads.' }));
     const seen = new Map<string, { since: number; n: number; held: number }>();
 
-    const record = (attrs: Record<string, string>, kind: string, time = now()) => {
-      const type = attrs['exception.type'] ?? 'Error';
+    const record = (attrs: Record<string, string | number>, kind: string, time = now()) => {
+      const type = String(attrs['exception.type'] ?? 'Error');
       counter().add(1, { 'exception.type': type, 'browser.error.kind': kind });
       const key = `${type}\u0000${attrs['exception.message'] ?? ''}`;
       let s = seen.get(key);
@@ -45,18 +45,19 @@ export const errorsInstrumentation = (): Instrumentation => ({
       });
     };
 
-    const fromError = (error: unknown, fallback?: Record<string, string>): Record<string, string> => {
-      const a = exceptionAttributes(error);
-      return fallback ? { ...fallback, ...a } : a;
-    };
+    // No error object (a cross-origin "Script error.", ResizeObserver's loop error): the
+    // event's message stands, not "null".
+    const fromError = (error: unknown, fallback: Record<string, string>): Record<string, string | number> =>
+      error == null ? { ...fallback } : { ...fallback, ...exceptionAttributes(error) };
 
     const onError = (e: Event, time?: number) => guard(() => {
       if (e.type === 'unhandledrejection') return onRejection(e, time);
       if (typeof ErrorEvent === 'function' && e instanceof ErrorEvent) {
         const attrs = fromError(e.error, { 'exception.type': 'Error', 'exception.message': e.message });
         if (e.filename) attrs['code.file.path'] = e.filename;
-        if (e.lineno) attrs['code.line.number'] = String(e.lineno);
-        if (e.colno) attrs['code.column.number'] = String(e.colno);
+        // Integers, as the semantic conventions type them.
+        if (e.lineno) attrs['code.line.number'] = e.lineno;
+        if (e.colno) attrs['code.column.number'] = e.colno;
         record(attrs, 'error', time);
         return;
       }

@@ -177,7 +177,11 @@ export const navigationInstrumentation = (): Instrumentation => ({
         root: true, startTime: now(),
         attributes: { 'url.full': fullUrl(u, ctx.config.redactQueryParams), 'url.path': u.pathname, 'browser.navigation.type': 'back_forward_cache' },
       });
-      requestAnimationFrame(() => span.end());
+      // At the first frame; hidden first (no frames then), at the hide, so it leaves with it.
+      let open = true;
+      const end = () => { if (open) { open = false; span.end(); removeEventListener('visibilitychange', end, true); } };
+      requestAnimationFrame(end);
+      addEventListener('visibilitychange', end, true);
     });
 
     return () => { endRoute(); for (const f of off) f(); };

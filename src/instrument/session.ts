@@ -4,7 +4,6 @@
 // in memory if both do. The sampling decision is a function of the id, so every tab of a
 // session decides alike.
 import { idRatio } from '../sdk/sampler.js';
-import { now } from '../lib/clock.js';
 import { newTraceId } from '../lib/ids.js';
 
 interface State { id: string; start: number; last: number; previousId?: string }
@@ -63,8 +62,10 @@ export function createSession(opts: { inactivityTimeoutMillis: number; maxDurati
   };
   const expired = (s: State, t: number) => t - s.last > opts.inactivityTimeoutMillis || t - s.start > opts.maxDurationMillis;
 
+  // Wall-clock time, as tabs share it: performance.now() may stand still while the machine
+  // sleeps, and a night would not end the session.
   const current = (): State => {
-    const t = now();
+    const t = Date.now();
     if (!state || expired(state, t)) {
       const stored = read();
       if (stored && !expired(stored, t)) state = stored;
@@ -72,8 +73,15 @@ export function createSession(opts: { inactivityTimeoutMillis: number; maxDurati
       state.last = t;
       write();
     } else {
-      state.last = t;
-      if (t - written > WRITE_EVERY_MS) write();
+      if (t - written > WRITE_EVERY_MS) {
+        // Another tab may have started a newer session meanwhile (the stored `last` lags a
+        // tab's own by up to WRITE_EVERY_MS, so it may have judged ours over): one browser,
+        // one session, the newer one.
+        const stored = read();
+        if (stored && stored.id !== state.id && stored.start > state.start && !expired(stored, t)) state = stored;
+        state.last = t;
+        write();
+      } else state.last = t;
     }
     return state;
   };
@@ -93,7 +101,7 @@ export function createSession(opts: { inactivityTimeoutMillis: number; maxDurati
     id: () => current().id,
     refresh() {
       const stored = read();
-      if (stored && !expired(stored, now())) state = stored;
+      if (stored && !expired(stored, Date.now())) state = stored;
     },
   };
 }

@@ -6,12 +6,14 @@
 // weight: web-vitals was 8.7 KB of 67 KB minified, too much for a 16 KB budget.
 //  - TTFB: responseStart - activationStart of the navigation entry, at load.
 //  - FCP: the first-contentful-paint entry; LCP: the last largest-contentful-paint before the
-//    first input or the page being hidden; neither if the page started hidden. After a
-//    back/forward cache restore, TTFB 0 and FCP = LCP = pageshow to the second frame.
+//    first (real) input or the page being hidden; neither for paints after the page was first
+//    hidden. A prerendered page is measured from its activation. After a back/forward cache
+//    restore, TTFB 0 and FCP = LCP = pageshow to the second frame.
 //  - CLS: the largest session window of layout shifts without recent input (gap < 1 s,
 //    window < 5 s); INP: the 98th percentile of interaction durations (of the 10 longest,
-//    the one at index interactions / 50). Both are reported when the page is hidden and,
-//    for SPAs, when the route changes (then measured afresh for the new route).
+//    the one at index interactions / 50). Both are reported when the page is hidden (again
+//    at a later hide only if they changed; CLS only after a first paint) and, for SPAs, when
+//    the route changes (then measured afresh for the new route).
 // A vital an engine cannot measure (no such entry type) is not reported, never faked; debug
 // mode says which.
 import { debugWarn, guard, W_UNSUPPORTED } from '../lib/diag.js';
@@ -36,10 +38,20 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
     if (typeof window !== 'object' || typeof PerformanceObserver !== 'function') return;
     const supported = (PerformanceObserver as unknown as { supportedEntryTypes?: readonly string[] }).supportedEntryTypes ?? [];
     const nav = performance.getEntriesByType?.('navigation')[0] as Entry | undefined;
-    const activation = nav?.activationStart ?? 0;
-    const startedHidden = document.visibilityState === 'hidden';
+    const doc = document as Document & { prerendering?: boolean };
+    // A prerendered page (Speculation Rules) is measured from its activation, and is hidden
+    // only in name until then (web-vitals' whenActivated and visibility watcher).
+    const activation = () => nav?.activationStart ?? 0;
+    // When the page was first hidden: paints after that are not the user's experience.
+    let hiddenAt = document.visibilityState === 'hidden' && !doc.prerendering ? 0 : Infinity;
+    const startedHidden = hiddenAt === 0;
     let navType = nav ? (nav as PerformanceNavigationTiming).type.replace('_', '-') : 'navigate';
     const observers: [PerformanceObserver, (list: Entry[]) => void][] = [];
+    const offs: (() => void)[] = [];
+    const on = (target: EventTarget, type: string, fn: (e: Event) => void, opts: AddEventListenerOptions = { capture: true }) => {
+      target.addEventListener(type, fn, opts);
+      offs.push(() => target.removeEventListener(type, fn, opts));
+    };
     // A vital is final when reported, so it is put into its histogram when the metrics are
     // collected: the meter's code then never runs while the page loads.
     const pending: [name: string, value: number, attributes: Record<string, unknown>][] = [];
@@ -55,8 +67,10 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
     };
     const report = (name: string, value: number, path = location.pathname, send = true) => guard(() => {
       if (!pending.length) ctx.core.exporter.atExport(recordPending);
-      pending.push([name, value, { rating: rating(name, value), 'url.path': path, 'browser.navigation.type': navType }]);
-      // Reported while the page is being hidden: send now, there may be no later chance.
+      const type = navType === 'navigate' && activation() > 0 ? 'prerender' : navType;
+      pending.push([name, value, { rating: rating(name, value), 'url.path': path, 'browser.navigation.type': type }]);
+      // Reported while the page is hidden (not by our own hide handler, which the page's
+      // hide flush follows): send now, there may be no later chance.
       if (send && document.visibilityState === 'hidden') ctx.core.flushUnloading();
     });
     const observe = (name: string, type: string, fn: (list: Entry[]) => void, opts: Record<string, unknown> = {}) => {
@@ -70,39 +84,54 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
         observers.push([o, fn]);
       });
     };
+    // Once the page is loaded and, if it was prerendered, activated (web-vitals' whenReady).
+    const whenReady = (fn: () => void): void => {
+      if (doc.prerendering) on(document, 'prerenderingchange', () => whenReady(fn), { once: true, capture: true });
+      else if (document.readyState !== 'complete') on(window, 'load', () => whenReady(fn), { once: true, capture: true });
+      else setTimeout(fn, 0);
+    };
 
     // TTFB, once the page has loaded, as web-vitals does: the entry is complete then, and a
     // responseStart of 0 (timing hidden, e.g. after cross-origin redirects in Safari) or beyond
     // now (an engine bug) is no measurement. Not sent on its own when the page loaded hidden
     // (a background tab is not going away): the page hide flush takes it.
+    let ttfbDone = false;
     if (nav && supported.includes('navigation')) {
-      const ttfb = () => {
+      whenReady(() => {
         const start = nav.responseStart ?? 0;
-        if (start > 0 && start <= performance.now()) report('ttfb', Math.max(start - activation, 0), undefined, false);
-      };
-      if (document.readyState === 'complete') setTimeout(ttfb, 0);
-      else addEventListener('load', () => setTimeout(ttfb, 0), { once: true });
+        if (start > 0 && start <= performance.now()) {
+          ttfbDone = true;
+          report('ttfb', Math.max(start - activation(), 0), undefined, false);
+        }
+      });
     } else debugWarn(W_UNSUPPORTED, "TTFB is not reported: this engine has no 'navigation' performance entries");
 
     let fcpDone = false;
     if (!startedHidden) observe('fcp', 'paint', (list) => {
       const e = list.find((x) => x.name === 'first-contentful-paint');
-      if (e && !fcpDone) { fcpDone = true; report('fcp', Math.max(e.startTime - activation, 0)); }
+      if (e && !fcpDone && e.startTime < hiddenAt) { fcpDone = true; report('fcp', Math.max(e.startTime - activation(), 0)); }
     });
 
+    // LCP belongs to the page load: its path is the one the page loaded with, and it stays
+    // open across SPA route changes until the first input or hide (as web-vitals without
+    // soft navigations): a redirect at start-up must not end it before the page has painted.
+    const loadPath = location.pathname;
     let lcp: number | undefined;
     let lcpDone = startedHidden;
     if (!startedHidden) observe('lcp', 'largest-contentful-paint', (list) => {
-      if (!lcpDone && list.length) lcp = Math.max(list[list.length - 1].startTime - activation, 0);
+      const e = list[list.length - 1];
+      if (!lcpDone && e && e.startTime < hiddenAt) lcp = Math.max(e.startTime - activation(), 0);
     });
-    const finalLcp = () => {
+    const finalLcp = (send = true) => {
       if (lcpDone) return;
       lcpDone = true;
-      if (lcp !== undefined) report('lcp', lcp);
+      if (lcp !== undefined) report('lcp', lcp, loadPath, send);
     };
-    for (const type of ['keydown', 'pointerdown']) addEventListener(type, () => setTimeout(finalLcp, 0), { once: true, capture: true });
+    // Only real input ends it (a script's dispatched event does not stop the browser's LCP).
+    for (const type of ['keydown', 'pointerdown']) on(window, type, (e) => { if (e.isTrusted) setTimeout(finalLcp, 0); });
 
-    // CLS session windows, INP per interaction; both reset per route.
+    // CLS session windows, INP per interaction; both per page view (reset by a route change
+    // or a back/forward cache restore, not by a tab switch).
     let cls = 0, win = 0, winStart = 0, winLast = 0;
     observe('cls', 'layout-shift', (list) => {
       for (const e of list) {
@@ -140,55 +169,69 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
     // Without interactionCount, short interactions must be seen too, to be counted.
     observe('inp', 'event', onEvents, { durationThreshold: hasCount ? 40 : 0 });
     observe('inp', 'first-input', onEvents);
-    let clsSeen = supported.includes('layout-shift');
+    const hasCls = supported.includes('layout-shift');
+    // What was reported for this page view: a hide reports CLS and INP again only if they
+    // changed since (web-vitals' reporter), so a tab switch or a closing tab's second event
+    // (visibilitychange, then pagehide) adds no duplicate point.
+    let sentCls: number | undefined, sentInp: number | undefined;
 
-    const routeDone = (path: string) => {
-      if (clsSeen) report('cls', cls, path);
-      if (longest.length) report('inp', longest[Math.min(longest.length - 1, Math.floor((interactions() - countBase) / 50))][1], path);
+    const reportClsInp = (path: string, send: boolean) => {
+      // CLS only for a page view with a first paint (web-vitals, to match CrUX).
+      if (hasCls && fcpDone && cls !== sentCls) report('cls', (sentCls = cls), path, send);
+      const inp = longest.length ? longest[Math.min(longest.length - 1, Math.floor((interactions() - countBase) / 50))][1] : undefined;
+      if (inp !== undefined && inp !== sentInp) report('inp', (sentInp = inp), path, send);
+    };
+    const startAfresh = () => {
       cls = win = 0;
       longest = [];
       countBase = interactions();
+      sentCls = sentInp = undefined;
     };
     let path = location.pathname;
-    const onHidden = () => {
+    const onHidden = (e: Event) => {
       if (document.visibilityState !== 'hidden') return;
+      if (e.type === 'visibilitychange') hiddenAt = Math.min(hiddenAt, e.timeStamp);
       // Entries the observers have not been called with yet: takeRecords() hands them over
       // (and removes them), so they are measured now rather than lost.
       for (const [o, fn] of observers) guard(() => { const pending = o.takeRecords?.(); if (pending?.length) fn(pending as Entry[]); });
-      finalLcp();
-      routeDone(path);
-      // Reported once per page view; a page that comes back visible measures afresh.
-      clsSeen = supported.includes('layout-shift');
+      // The page's hide flush comes right after this listener: it takes these along.
+      finalLcp(false);
+      reportClsInp(path, false);
     };
-    addEventListener('visibilitychange', onHidden, true);
-    addEventListener('pagehide', onHidden, true);
+    on(window, 'visibilitychange', onHidden);
+    on(window, 'pagehide', onHidden);
     // A page restored from the back/forward cache is a new page view, as web-vitals counts
-    // them: TTFB 0, and FCP and LCP the time from pageshow to the second animation frame
-    // after it (the first frame the restored page is painted in); CLS and INP start afresh
-    // (onHidden reset them as the page went away).
-    addEventListener('pageshow', (e) => {
+    // them: TTFB 0 (if the load had one), and FCP and LCP the time from pageshow to the second
+    // animation frame after it (the first frame the restored page is painted in); CLS and
+    // INP start afresh.
+    on(window, 'pageshow', (e) => {
       if (!(e as PageTransitionEvent).persisted) return;
       navType = 'back-forward-cache';
-      report('ttfb', 0, undefined, false);
+      startAfresh();
+      if (ttfbDone) report('ttfb', 0, undefined, false);
       requestAnimationFrame(() => requestAnimationFrame(() => {
         const v = performance.now() - e.timeStamp;
         // Not for an engine that cannot measure them on a loaded page either.
-        if (supported.includes('paint')) report('fcp', v);
+        if (supported.includes('paint')) { fcpDone = true; report('fcp', v); }
         if (supported.includes('largest-contentful-paint')) report('lcp', v);
       }));
-    }, true);
-    // SPA route changes: the vitals of the route just left.
+    });
+    // SPA route changes: CLS and INP of the route just left, then afresh for the new one.
     const check = () => {
       if (location.pathname === path) return;
       const left = path;
       path = location.pathname;
-      finalLcp();
-      routeDone(left);
+      reportClsInp(left, true);
+      startAfresh();
     };
     const nav2 = (window as unknown as { navigation?: EventTarget }).navigation;
-    if (nav2 && typeof nav2.addEventListener === 'function') nav2.addEventListener('currententrychange', check);
-    addEventListener('popstate', check);
+    if (nav2 && typeof nav2.addEventListener === 'function') on(nav2, 'currententrychange', check, {});
+    on(window, 'popstate', check, {});
     ctx.onRouteChange = check;
-    return () => { for (const [o] of observers) o.disconnect(); };
+    return () => {
+      for (const [o] of observers) o.disconnect();
+      for (const off of offs) off();
+      if (ctx.onRouteChange === check) ctx.onRouteChange = undefined;
+    };
   },
 });

@@ -3,10 +3,12 @@
 // its own <script>), start the SDK, replay the queue in order with the original times, and
 // turn window.plume into the live API.
 import { init, type Plume, type PlumeConfig } from '../browser.js';
-import { guard } from '../lib/diag.js';
+import { guard, warnOnce, W_CALLBACK } from '../lib/diag.js';
+import type { Core } from '../sdk/index.js';
 
 type Call = [number, ArrayLike<unknown>];
-interface Stub { (...args: unknown[]): void; q?: Call[]; off?: () => void; onReady?: (f: (p: Plume) => void) => void }
+/** The snippet's window.plume: the queue, its listeners' remover, and early errors it could not hold (d). */
+interface Stub { (...args: unknown[]): void; q?: Call[]; off?: () => void; onReady?: (f: (p: Plume) => void) => void; d?: number }
 
 // Read now: document.currentScript is only set while this script first runs.
 const script = typeof document === 'object' ? (document.currentScript as HTMLScriptElement | null) : null;
@@ -43,9 +45,14 @@ export function takeOver(name = 'plume'): Plume | undefined {
   const call = (method: unknown, args: unknown[], time?: number): void => guard(() => {
     if (method === 'error') recordError?.(args[0], time);
     else if (method === 'emit') plume.logger.emit({ ...(args[0] as object), timestamp: (args[0] as { timestamp?: unknown })?.timestamp ?? time });
-    else if (method === 'onReady') (args[0] as (p: Plume) => void)(plume);
+    else if (method === 'onReady') {
+      // The page's callback: its error is said (PLUME_W007), not taken for one of ours.
+      try { (args[0] as (p: Plume) => void)(plume); } catch (e) { warnOnce(W_CALLBACK, `onReady callback threw (${(e as Error)?.message ?? e}); ignored`); }
+    }
     else if (method === 'flush') void plume.flush();
   });
+  // Early errors past what the snippet holds: counted, as every drop is.
+  if (stub?.d) (plume as Plume & { core?: Core }).core?.exporter.countDrop('logs', 'queue_full', stub.d);
   for (const [time, args] of queue) {
     const [method, ...rest] = Array.from(args);
     if (method !== 'init') call(method, rest, time);
@@ -53,6 +60,8 @@ export function takeOver(name = 'plume'): Plume | undefined {
   const live = Object.assign((method: unknown, ...args: unknown[]) => call(method, args), plume, {
     onReady: (f: (p: Plume) => void) => call('onReady', [f]),
   });
+  // A getter stays one: Object.assign copied the value it had now ('none').
+  Object.defineProperty(live, 'encoder', { get: () => plume.encoder, enumerable: true });
   w[name] = live;
   return plume;
 }

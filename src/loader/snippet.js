@@ -15,7 +15,8 @@
   var p = (w[name] = function () { q.push([Date.now(), arguments]); });
   p.q = q;
   p.onReady = function (f) { p('onReady', f); };
-  var early = function (e) { q.push([Date.now(), ['error', e]]); };
+  // At most 100 held (the SDK may never come: blocked, offline); the rest only counted.
+  var early = function (e) { if (q.length < 100) q.push([Date.now(), ['error', e]]); else p.d = (p.d || 0) + 1; };
   w.addEventListener('error', early, true);
   w.addEventListener('unhandledrejection', early);
   // The SDK calls this as it takes over the listeners.

@@ -152,7 +152,7 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
       await Promise.all(meters.map((m) => m.ready()));
       await exporter.flush(false);
     },
-    flushUnloading: () => { void exporter.flush(true); },
+    flushUnloading: () => { if (enabled) void exporter.flush(true); },
     // After shutdown a page shown again must not take what other pages stored.
     replay: () => (enabled ? exporter.replay() : Promise.resolve()),
     async shutdown() {

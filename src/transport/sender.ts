@@ -135,6 +135,7 @@ export class Sender {
 
   /** Sends what fits as the page goes away; returns what must be persisted. */
   unload(): Payload[] {
+    if (this.closed) return [];
     let budget = this.budget();
     for (const p of this.outbox.waiting()) {
       if (p.body.length > budget) continue;
