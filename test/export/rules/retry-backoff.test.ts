@@ -5,9 +5,9 @@ import { coreWith, quiet, scripted, tick } from './delivery-harness.js';
 
 describe('retry timing', () => {
   it('network errors on keepalive requests back off exponentially (collector down)', async () => {
-    // sender.ts:83-87: a network error on a keepalive request is taken as "the page holds the
-    // quota" and retried after a fixed 500 ms, 7 times per payload, without backoff or jitter,
-    // and without counting as a failure. A collector that is down is hit every 500 ms.
+    // It was taken as "the page holds the quota" and retried every 500 ms, 7 times per
+    // payload (7 attempts in 3.2 s), without backoff. Now: one short wait for the quota
+    // (500 ms), then the backoff, 1 s then 2 s, each ±20%.
     const w = quiet();
     const t = scripted({ auto: () => ({ ok: false, status: 0, retryable: true, networkError: true }) });
     const core = coreWith(t.transport);
@@ -18,8 +18,10 @@ describe('retry timing', () => {
     console.log(`attempts in 3.2 s: ${t.live.length}; gaps ms: ${JSON.stringify(gaps)}`);
     await core.shutdown();
     w.mockRestore();
-    // 1 s then 2 s (±20%): at most 3 attempts in 3.2 s.
-    expect(t.live.length).toBeLessThanOrEqual(3);
+    expect(t.live.length).toBeLessThanOrEqual(4);
+    expect(gaps[0]).toBeGreaterThanOrEqual(450);
+    if (gaps.length > 1) expect(gaps[1]).toBeGreaterThanOrEqual(750);
+    if (gaps.length > 2) expect(gaps[2]).toBeGreaterThan(gaps[1]);
   });
 
   it('Retry-After is not cut short by another in-flight request\'s answer', async () => {
