@@ -51,10 +51,11 @@ export function sanitize(v: unknown, maxLen: number): AttrValue | undefined | ty
   return p === null ? undefined : p;
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** An attribute set with a count limit; `dropped` counts what did not fit or was invalid. */
 export class AttributeBag {
-  // No prototype: keys such as constructor or __proto__ are attributes like any other.
-  values: Attributes = Object.create(null);
+  values: Attributes = {};
   count = 0;
   dropped = 0;
   constructor(private readonly limits: Limits) {}
@@ -64,11 +65,15 @@ export class AttributeBag {
     const v = sanitize(value, this.limits.attributeValueLength);
     if (v === undefined) return;
     if (v === DROP) { this.dropped++; return; }
-    if (!(key in this.values)) {
+    // Own keys only: 'constructor' or 'toString' are attributes like any other. (A plain
+    // object, not a null-prototype one: V8 keeps those in slow dictionary mode.)
+    if (!hasOwn.call(this.values, key)) {
       if (this.count >= this.limits.attributeCount) { this.dropped++; return; }
       this.count++;
     }
-    this.values[key] = v;
+    // Assigned, __proto__ would set the object's prototype instead of an attribute.
+    if (key === '__proto__') Object.defineProperty(this.values, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else this.values[key] = v;
   }
 
   setAll(attrs: unknown): void {
