@@ -12,7 +12,7 @@ import { nativeFetch } from './lib/native.js';
 import { resolveConfig, type PlumeConfig } from './sdk/config.js';
 import { context } from './sdk/context.js';
 import { createCore, type Core, type Plume } from './sdk/index.js';
-import { getSpan } from './sdk/span-context.js';
+import { getSpan, setSpan } from './sdk/span-context.js';
 import type { WasmSource } from './encode/wasm-bridge.js';
 import wasmHex from './encode/wasm-inline.js';
 import { fromHex } from './lib/hex.js';
@@ -61,7 +61,9 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
     config: resolved,
     parentContext() {
       const active = context.active();
-      return getSpan(active) ? active : ictx.ambient?.() ?? active;
+      // An open route change lends its span, not its whole context: the caller's baggage stays.
+      const span = getSpan(active) ? undefined : getSpan(ictx.ambient?.() ?? active);
+      return span ? setSpan(active, span) : active;
     },
     requestStarted: () => () => {},
   };

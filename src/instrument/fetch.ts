@@ -16,11 +16,18 @@ export function withHeaders(input: unknown, init: unknown, add: Record<string, s
   const source = given?.headers !== undefined ? given.headers : typeof Request === 'function' && input instanceof Request ? input.headers : undefined;
   const headers = new Headers(source as HeadersInit | undefined);
   let changed = false;
+  // The caller's own trace headers win; with its own traceparent, our tracestate (vendor
+  // data of another trace) stays out too.
+  const own = headers.has('traceparent');
   for (const k in add) {
-    // The caller's own trace headers win.
-    if (!headers.has(k)) { headers.set(k, add[k]); changed = true; }
+    if (!headers.has(k) && !(own && k === 'tracestate')) { headers.set(k, add[k]); changed = true; }
   }
-  return changed ? { ...given, headers } : undefined;
+  if (!changed) return undefined;
+  // fetch(request) with an init resets the request's referrer and its policy (Fetch, the
+  // Request constructor, "if init is not empty"): carried over, a no-referrer request stays one.
+  const keep = typeof Request === 'function' && input instanceof Request && (!given || !Object.keys(given).length)
+    ? { referrer: input.referrer, referrerPolicy: input.referrerPolicy } : undefined;
+  return { ...keep, ...given, headers };
 }
 
 /** Per call: how to start the CLIENT span, and who wants to know when the request settles. */

@@ -26,8 +26,9 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string, which
   const duration = once(() => ctx.core.getMeter(scopeName).createHistogram('http.client.request.duration', {
     unit: 's', description: 'Duration of HTTP client requests.', advice: { explicitBucketBoundaries: DURATION_BUCKETS },
   }));
-  // Our exports, whatever the query: the endpoint's path is what makes a URL ours.
-  const endpoint = ctx.config.endpoint.split('?')[0];
+  // Our exports go to <endpoint>/v1/<signal>, whatever the query: only those are ours (an
+  // endpoint of '/', the site's own origin, must not make every request of the site ours).
+  const endpoint = ctx.config.endpoint && `${ctx.config.endpoint.split('?')[0]}/v1/`;
   const own = ctx.config.instrumentations[which];
   const ignore = ctx.config.ignoreUrls.concat(typeof own === 'object' ? own.ignoreUrls ?? [] : []);
 

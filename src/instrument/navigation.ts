@@ -9,7 +9,7 @@ import { fullUrl } from '../lib/url.js';
 import { ROOT_CONTEXT, type Context } from '../sdk/context.js';
 import { parseTraceparent } from '../sdk/propagation.js';
 import { SpanKind, type AnySpan } from '../sdk/span.js';
-import { remoteSpan, setSpan } from '../sdk/span-context.js';
+import { getSpan, remoteSpan, setSpan } from '../sdk/span-context.js';
 import type { Tracer } from '../sdk/tracer.js';
 import type { Instrumentation, InstrumentationContext } from './types.js';
 
@@ -129,7 +129,7 @@ export const navigationInstrumentation = (): Instrumentation => ({
       const ended = prevStarted();
       // Only the route's own requests keep it open: one from before it (or from an earlier
       // route) that ends meanwhile says nothing about this one's.
-      const r = route && ctx.parentContext() === route.ctx ? route : undefined;
+      const r = route && getSpan(ctx.parentContext()) === route.span ? route : undefined;
       if (r) { r.inflight++; clearTimeout(r.timer); }
       return () => { ended(); if (r && r === route) { r.inflight--; settle(); } };
     };

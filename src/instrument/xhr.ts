@@ -78,7 +78,9 @@ export const xhrInstrumentation = (): Instrumentation => ({
           const req = start(s.method, s.url);
           if (!req) return;
           if (req.headers) {
-            for (const k in req.headers) if (!s.headers.has(k)) setRequestHeader.call(this, k, req.headers[k]);
+            // The caller's own trace headers win (with its traceparent, no tracestate of ours).
+            const own = s.headers.has('traceparent');
+            for (const k in req.headers) if (!s.headers.has(k) && !(own && k === 'tracestate')) setRequestHeader.call(this, k, req.headers[k]);
           }
           s.errorType = undefined;
           s.req = req;

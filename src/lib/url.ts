@@ -4,7 +4,10 @@
 // Query parameters the semantic conventions name as carrying signatures and keys.
 const SENSITIVE = ['AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature'];
 
-const base = (): string | undefined => (typeof location === 'object' && location ? location.href : undefined);
+// Relative URLs resolve as fetch and XHR resolve them: against the document's base URL
+// (<base href>), the page's location where there is no document (workers).
+const base = (): string | undefined =>
+  (typeof document === 'object' && document?.baseURI) || (typeof location === 'object' && location ? location.href : undefined);
 
 /** The absolute URL of a fetch/XHR target, or undefined if it cannot be parsed. */
 export function toUrl(input: unknown): URL | undefined {
@@ -73,6 +76,8 @@ export function isSameOrigin(u: URL): boolean {
 /** Parses `traceparent;desc="00-…"` out of a Server-Timing header value. */
 export function serverTimingTraceparent(value: string | null | undefined): string | undefined {
   if (!value) return undefined;
-  const m = /(?:^|,)\s*traceparent\s*;[^,]*?desc\s*=\s*"?([0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})"?/i.exec(value);
-  return m ? m[1].toLowerCase() : undefined;
+  // The whole desc value (quoted or a token), for parseTraceparent to judge: a longer value
+  // is no traceparent, not one cut to size.
+  const m = /(?:^|,)\s*traceparent\s*(?:;[^,]*?)?;\s*desc\s*=\s*(?:"([^"]*)"|([^,;\s]*))/i.exec(value);
+  return m ? (m[1] ?? m[2]).trim().toLowerCase() : undefined;
 }

@@ -187,7 +187,9 @@ export function resolveConfig(input: unknown, baseUrl: string | undefined, defau
 /** Whether url matches any of the matchers (strings match as substrings, RegExps test). */
 export function matchesAny(url: string, matchers: UrlMatcher[]): boolean {
   for (const m of matchers) {
-    if (typeof m === 'string' ? url.includes(m) : (m.lastIndex = 0, m.test(url))) return true;
+    // A RegExp is tested with its source and flags, never its lastIndex: a g or y flag would
+    // make every other test fail, and the caller's object may be frozen (or not ours to move).
+    if (typeof m === 'string' ? url.includes(m) : RegExp.prototype.test.call(m.global || m.sticky ? new RegExp(m.source, m.flags.replace(/[gy]/g, '')) : m, url)) return true;
   }
   return false;
 }
