@@ -41,6 +41,7 @@ export class Records {
       this.wordBytes = new Uint8Array(this.words.buffer);
     }
     if (this.strBytes.length > this.initialBytes * 16) this.strBytes = new Uint8Array(this.initialBytes);
+    if (this.strIndex.length > 512 * 16) this.strIndex = new Uint32Array(512);
   }
 
   /** Reserves n zeroed words and returns their offset. Re-read `words` after calling: it may move. */
@@ -95,6 +96,10 @@ export class Records {
    * formed in 32-bit halves: each partial product below stays exact in a double.
    */
   setTimeMs(off: number, ms: number): void {
+    // Outside what uint64 nanoseconds hold (before 1970, after 2554): 0 or the maximum, never
+    // a wrapped, plausible-looking time. (toMs() already turns such inputs into "now".)
+    if (!(ms > 0)) { this.words[off] = this.words[off + 1] = 0; return; }
+    if (ms >= 18446744073709.551) { this.words[off] = this.words[off + 1] = 0xffffffff; return; }
     const whole = Math.floor(ms);
     const frac = Math.round((ms - whole) * 1e6);
     const h = Math.floor(whole / 4294967296), l = whole - h * 4294967296;

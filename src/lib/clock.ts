@@ -11,13 +11,12 @@ export const fromPerfTime = (t: number): number => origin + t;
 
 /** An OTel-style time input (ms number, Date, or [seconds, nanos]) as wall-clock ms; undefined if none. */
 export function toMs(t: unknown): number | undefined {
-  if (typeof t === 'number' && Number.isFinite(t)) {
-    // A DOMHighResTimeStamp (performance.now()) is far below any epoch time in ms.
-    return t < 1e12 && perf ? origin + t : t;
-  }
   let ms: number | undefined;
-  if (t instanceof Date) ms = t.getTime();
+  // A DOMHighResTimeStamp (performance.now()) is far below any epoch time in ms.
+  if (typeof t === 'number') ms = t < 1e12 && perf ? origin + t : t;
+  else if (t instanceof Date) ms = t.getTime();
   else if (Array.isArray(t) && t.length === 2 && typeof t[0] === 'number' && typeof t[1] === 'number') ms = t[0] * 1e3 + t[1] / 1e6;
-  // An invalid Date or a NaN tuple is no time: the caller's default (now) applies, not 1970.
-  return Number.isFinite(ms) ? ms : undefined;
+  // An invalid Date or a NaN is no time, nor is one before 1970 or past what OTLP's uint64
+  // nanoseconds hold (microseconds taken for ms, say): the caller's default (now) applies.
+  return ms !== undefined && ms >= 0 && ms < 18446744073709 ? ms : undefined;
 }

@@ -72,7 +72,8 @@ function writeBody(rec: Records, slot: number, v: unknown, maxLen: number, depth
   switch (typeof v) {
     case 'string': writeValue(rec, slot, v.length > maxLen ? v.slice(0, maxLen) : v); return;
     case 'number': case 'boolean': writeValue(rec, slot, v); return;
-    case 'bigint': writeValue(rec, slot, BigInt.asIntN(64, v)); return;
+    // Outside int64 as its decimal string: a wrapped number would be another number.
+    case 'bigint': writeValue(rec, slot, BigInt.asIntN(64, v) === v ? v : String(v)); return;
     case 'object': if (v instanceof Date && !Number.isNaN(v.getTime())) { writeValue(rec, slot, v.toISOString()); return; }
   }
   rec.words[slot + SLOT_KIND] = VALUE_EMPTY;
