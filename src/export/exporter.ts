@@ -130,7 +130,8 @@ export class Exporter {
     }
     if (this.debug) guard(() => this.debug!('span', span));
     if (this.full(this.spans)) return this.countDrop('traces', 'queue_full');
-    if (!guard(() => (writeSpan(this.spans, span), true))) return this.countDrop('traces', 'invalid');
+    // try/catch, not guard(): no closure per span on the hot path.
+    try { writeSpan(this.spans, span); } catch { return this.countDrop('traces', 'invalid'); }
     this.itemAdded('traces', this.spans);
   }
 
@@ -139,7 +140,7 @@ export class Exporter {
     if (this.debug) guard(() => this.debug!('log', log));
     if (this.full(this.logs)) return this.countDrop('logs', 'queue_full');
     // Never thrown at emit(): a record that cannot be written is counted instead.
-    if (!guard(() => (writeLog(this.logs, log, this.config.limits.attributeValueLength), true))) return this.countDrop('logs', 'invalid');
+    try { writeLog(this.logs, log, this.config.limits.attributeValueLength); } catch { return this.countDrop('logs', 'invalid'); }
     this.itemAdded('logs', this.logs);
   }
 

@@ -29,9 +29,11 @@ export class Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = context.active()): AnySpan {
     const opts = options && typeof options === 'object' ? options : {};
-    const given = opts.root ? undefined : getSpan(ctx)?.spanContext();
-    // As OTel's SDK: a parent with ids no span can have (upper-case, all zero) starts a new trace.
-    const parent = isValidSpanContext(given) ? given : undefined;
+    const ps = opts.root ? undefined : getSpan(ctx);
+    const given = ps?.spanContext();
+    // As OTel's SDK: a parent with ids no span can have (upper-case, all zero) starts a new
+    // trace. Our own spans have valid ids by construction: no regex per child span.
+    const parent = ps instanceof Span || ps instanceof NonRecordingSpan || isValidSpanContext(given) ? given : undefined;
     const traceId = parent ? parent.traceId : newTraceId();
     const sampled = this.core.enabled() && (parent ? (parent.traceFlags & TRACE_FLAG_SAMPLED) !== 0 : this.core.sampleRoot(traceId));
     const sc: SpanContext = {

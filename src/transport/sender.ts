@@ -55,6 +55,16 @@ export class Sender {
     for (const w of this.waiters.splice(0)) w();
   }
 
+  /**
+   * Sent at hide, but the page lived on (hidden, or shown again) to hear that it failed: back
+   * in the outbox, so it is retried, or persisted at the next hide.
+   */
+  private requeue(p: Payload): void {
+    if (this.closed) return;
+    this.outbox.push(p);
+    this.pump();
+  }
+
   /** Waits at least `ms` before the next try, never less than a pause already set (a Retry-After). */
   private pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, now() + ms);
@@ -96,10 +106,9 @@ export class Sender {
     this.transport.live(p.signal, p.body, p.items, keepalive).then((r) => {
       done();
       if (p.released) {
-        // Let go at hide as sent, but the page lived on (hidden, or shown again) to hear that
-        // it failed: back in the outbox, so it is retried, or persisted at the next hide.
+        // Let go at hide as sent; a retryable failure heard after all goes back.
         p.released = false;
-        if (!r.ok && r.retryable) { this.outbox.push(p); this.pump(); return; }
+        if (!r.ok && r.retryable) return this.requeue(p);
       }
       if (r.ok) {
         this.outbox.remove(p);
@@ -139,8 +148,7 @@ export class Sender {
     let budget = this.budget();
     for (const p of this.outbox.waiting()) {
       if (p.body.length > budget) continue;
-      // An answer after the hide that says it failed: the page lived on, so it goes back.
-      if (this.transport.unload(p.signal, p.body, p.items, () => { if (!this.closed) { this.outbox.push(p); this.pump(); } })) {
+      if (this.transport.unload(p.signal, p.body, p.items, () => this.requeue(p))) {
         this.outbox.remove(p);
         budget -= p.body.length;
         this.beacons.push({ bytes: p.body.length, at: now() });
