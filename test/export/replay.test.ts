@@ -7,6 +7,7 @@ import { encoderLoader } from '../../src/encode/loader.js';
 import { encodeRecords } from '../../src/encode/twin.js';
 import { traceIdRatio } from '../../src/sdk/sampler.js';
 import { decodeToJson, type Signal } from '../helpers/otlp-schema.js';
+import { memoryStorage } from '../helpers/storage.js';
 
 const chunks = vi.hoisted(() => ({ fail: false }));
 vi.mock('../../src/lib/chunks.js', async (original) => {
@@ -14,18 +15,6 @@ vi.mock('../../src/lib/chunks.js', async (original) => {
   return { ...real, loadReplay: () => (chunks.fail ? Promise.reject(new Error('offline')) : real.loadReplay()) };
 });
 
-/** A localStorage as the browser has it (what persist.ts and replay.ts use). */
-function memoryStorage(): Storage {
-  const m = new Map<string, string>();
-  return {
-    get length() { return m.size; },
-    key: (k: number) => [...m.keys()][k] ?? null,
-    getItem: (k: string) => m.get(k) ?? null,
-    setItem: (k: string, v: string) => void m.set(k, String(v)),
-    removeItem: (k: string) => void m.delete(k),
-    clear: () => m.clear(),
-  };
-}
 
 function setup() {
   const sent: { signal: Signal; json: any }[] = [];

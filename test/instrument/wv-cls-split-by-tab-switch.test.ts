@@ -4,15 +4,13 @@
 // page view splits it, so the page's CLS is never reported as a whole and each switch adds a
 // point of its own (0 when nothing shifted).
 import { afterEach, expect, it, vi } from 'vitest';
-import { webVitalsInstrumentation } from '../../src/instrument/web-vitals.js';
-import { emit, fakeCtx, setupEnv, tick } from './browser-env.js';
+import { emit, tick } from './browser-env.js';
+import { vitalsPage } from './vitals-page.js';
 
 afterEach(() => vi.restoreAllMocks());
 
 it('a tab switch does not split the page view: CLS stays the largest window of the whole page', async () => {
-  const env = setupEnv();
-  const { ctx, collect } = fakeCtx();
-  webVitalsInstrumentation().install(ctx);
+  const { env, ctx, collect } = vitalsPage();
   await tick();
   emit('paint', [{ name: 'first-contentful-paint', startTime: 50 }]); // CLS is reported for page views with a first paint
   // 0.2 before the tab switch; after it, one shift of 0.05.
@@ -27,9 +25,7 @@ it('a tab switch does not split the page view: CLS stays the largest window of t
 });
 
 it('hiding and showing a tab without any shift adds no CLS point', async () => {
-  const env = setupEnv();
-  const { ctx, collect } = fakeCtx();
-  webVitalsInstrumentation().install(ctx);
+  const { env, ctx, collect } = vitalsPage();
   await tick();
   emit('paint', [{ name: 'first-contentful-paint', startTime: 50 }]); // CLS is reported for page views with a first paint
   for (let k = 0; k < 3; k++) { env.setVisibility('hidden'); env.setVisibility('visible'); }
@@ -38,9 +34,7 @@ it('hiding and showing a tab without any shift adds no CLS point', async () => {
 });
 
 it('INP likewise: a short interaction after a tab switch does not become the page view INP', async () => {
-  const env = setupEnv();
-  const { ctx, collect } = fakeCtx();
-  webVitalsInstrumentation().install(ctx);
+  const { env, ctx, collect } = vitalsPage();
   await tick();
   emit('paint', [{ name: 'first-contentful-paint', startTime: 50 }]); // CLS is reported for page views with a first paint
   emit('event', [{ name: 'pointerup', startTime: 1000, duration: 300, interactionId: 7 }]);

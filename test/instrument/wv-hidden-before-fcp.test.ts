@@ -2,15 +2,13 @@
 // (entry.startTime < firstHiddenTime), and CLS only for page views that got an FCP (onCLS
 // runs inside onFCP, "to match CrUX"). Plume checks the visibility only once, at install.
 import { afterEach, expect, it, vi } from 'vitest';
-import { webVitalsInstrumentation } from '../../src/instrument/web-vitals.js';
-import { emit, fakeCtx, setupEnv, tick } from './browser-env.js';
+import { emit, tick } from './browser-env.js';
+import { vitalsPage } from './vitals-page.js';
 
 afterEach(() => vi.restoreAllMocks());
 
 it('no FCP for a paint that came after the page was hidden (the tab was switched away while loading)', async () => {
-  const env = setupEnv({ readyState: 'loading' });
-  const { ctx, collect } = fakeCtx();
-  webVitalsInstrumentation().install(ctx);
+  const { env, ctx, collect } = vitalsPage({ readyState: 'loading' });
   // The user switches away before anything is painted, comes back later: the first paint is then.
   env.setVisibility('hidden');
   env.setVisibility('visible');
@@ -21,9 +19,7 @@ it('no FCP for a paint that came after the page was hidden (the tab was switched
 });
 
 it('no CLS for a page view that loaded in the background (web-vitals has no FCP for it, so no CLS)', async () => {
-  const env = setupEnv({ visibility: 'hidden' });
-  const { ctx, collect } = fakeCtx();
-  webVitalsInstrumentation().install(ctx);
+  const { env, ctx, collect } = vitalsPage({ visibility: 'hidden' });
   await tick();
   env.setVisibility('visible');
   env.setVisibility('hidden');

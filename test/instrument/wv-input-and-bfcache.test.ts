@@ -1,14 +1,12 @@
 // Two smaller differences from web-vitals' definitions.
 import { afterEach, expect, it, vi } from 'vitest';
-import { webVitalsInstrumentation } from '../../src/instrument/web-vitals.js';
-import { emit, fakeCtx, setupEnv, tick } from './browser-env.js';
+import { emit, tick } from './browser-env.js';
+import { vitalsPage } from './vitals-page.js';
 
 afterEach(() => vi.restoreAllMocks());
 
 it('LCP is ended by user input only: a keydown/pointerdown dispatched by script (isTrusted false) does not end it', async () => {
-  const env = setupEnv();
-  const { ctx, collect } = fakeCtx();
-  webVitalsInstrumentation().install(ctx);
+  const { env, ctx, collect } = vitalsPage();
   await tick();
   emit('largest-contentful-paint', [{ startTime: 300, size: 100 }]);
   // A widget or polyfill dispatching a synthetic key event (web-vitals: `if (event.isTrusted ...)`).
@@ -21,9 +19,7 @@ it('LCP is ended by user input only: a keydown/pointerdown dispatched by script 
 
 it('no TTFB after a back/forward cache restore when the page load had none (web-vitals: "only if a navigation entry was reported")', async () => {
   // WebKit sometimes gives responseStart 0: no TTFB at load, for either library.
-  const env = setupEnv({ nav: { responseStart: 0 } });
-  const { ctx, collect } = fakeCtx();
-  webVitalsInstrumentation().install(ctx);
+  const { env, ctx, collect } = vitalsPage({ nav: { responseStart: 0 } });
   await tick(20);
   env.setVisibility('hidden');
   env.fire('pagehide', { persisted: true });

@@ -1,15 +1,13 @@
 // LCP belongs to the page load: it carries the path the page loaded with, and (as web-vitals
 // without soft navigations) stays open across SPA route changes until input or hide.
 import { afterEach, expect, it, vi } from 'vitest';
-import { webVitalsInstrumentation } from '../../src/instrument/web-vitals.js';
-import { emit, fakeCtx, setupEnv, tick } from './browser-env.js';
+import { emit, tick } from './browser-env.js';
+import { vitalsPage } from './vitals-page.js';
 
 afterEach(() => vi.restoreAllMocks());
 
 it('the LCP of the page load carries the url.path the page loaded with, even when reported after a route change', async () => {
-  const env = setupEnv({ path: '/products' });
-  const { ctx, collect } = fakeCtx();
-  webVitalsInstrumentation().install(ctx);
+  const { env, ctx, collect } = vitalsPage({ path: '/products' });
   await tick();
   emit('paint', [{ name: 'first-contentful-paint', startTime: 50 }]);
   emit('largest-contentful-paint', [{ startTime: 900, size: 5000 }]);
@@ -23,9 +21,7 @@ it('the LCP of the page load carries the url.path the page loaded with, even whe
 });
 
 it('a client-side redirect during start-up (replaceState "/" -> "/home") does not end LCP before the page has painted', async () => {
-  const env = setupEnv({ path: '/' });
-  const { ctx, collect } = fakeCtx();
-  webVitalsInstrumentation().install(ctx);
+  const { env, ctx, collect } = vitalsPage({ path: '/' });
   await tick();
   // The router redirects before anything large has been painted.
   env.setPath('/home');

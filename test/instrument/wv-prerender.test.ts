@@ -3,15 +3,13 @@
 // prerenderingchange) and measures TTFB, FCP and LCP from activationStart, clamped at 0.
 // Plume reads activationStart and the visibility once at install, while still prerendering.
 import { afterEach, expect, it, vi } from 'vitest';
-import { webVitalsInstrumentation } from '../../src/instrument/web-vitals.js';
-import { emit, fakeCtx, setupEnv, tick } from './browser-env.js';
+import { emit, tick } from './browser-env.js';
+import { vitalsPage } from './vitals-page.js';
 
 afterEach(() => vi.restoreAllMocks());
 
 it('a prerendered page, activated later, reports TTFB 0 and FCP/LCP from activationStart', async () => {
-  const env = setupEnv({ visibility: 'hidden', prerendering: true, readyState: 'complete', nav: { responseStart: 40, activationStart: 0 } });
-  const { ctx, collect } = fakeCtx();
-  webVitalsInstrumentation().install(ctx);
+  const { env, ctx, collect } = vitalsPage({ visibility: 'hidden', prerendering: true, readyState: 'complete', nav: { responseStart: 40, activationStart: 0 } });
   await tick(20); // load has happened while prerendering
   // The user follows the link: the page is activated 1000 ms after its navigation started.
   (env.nav as any).activationStart = 1000;

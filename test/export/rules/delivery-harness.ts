@@ -7,6 +7,7 @@ import { encodeRecords } from '../../../src/encode/twin.js';
 import { traceIdRatio } from '../../../src/sdk/sampler.js';
 import type { LiveResult, Transport } from '../../../src/transport/index.js';
 import { decodeToJson, type Signal } from '../../helpers/otlp-schema.js';
+export { memoryStorage } from '../../helpers/storage.js';
 
 export interface Call { signal: Signal; body: Uint8Array; keepalive: boolean; at: number; resolve: (r: LiveResult) => void }
 
@@ -50,17 +51,6 @@ export const dropPoints = (signal: Signal, body: Uint8Array): { attributes: Reco
     })))));
 };
 
-export function memoryStorage(): Storage {
-  const m = new Map<string, string>();
-  return {
-    get length() { return m.size; },
-    key: (k: number) => [...m.keys()][k] ?? null,
-    getItem: (k: string) => m.get(k) ?? null,
-    setItem: (k: string, v: string) => void m.set(k, String(v)),
-    removeItem: (k: string) => void m.delete(k),
-    clear: () => m.clear(),
-  };
-}
 
 export const quiet = () => vi.spyOn(console, 'warn').mockImplementation(() => {});
 export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
