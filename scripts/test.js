@@ -33,9 +33,11 @@ if (!existsSync(report)) {
   results.push(false);
 } else {
   const counts = new Map();
+  const retried = [];
   const walk = (suite) => {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests) {
+        if (t.status === 'flaky') retried.push(`[${t.projectName}] ${spec.file}:${spec.line} › ${spec.title}`);
         const c = counts.get(t.projectName) ?? { passed: 0, failed: 0, skipped: 0, ms: 0 };
         if (t.status === 'expected' || t.status === 'flaky') c.passed++;
         else if (t.status === 'unexpected') c.failed++;
@@ -52,6 +54,8 @@ if (!existsSync(report)) {
     const extra = [c.skipped ? `${c.skipped} skipped` : '', `${(c.ms / 1000).toFixed(1)} s`].filter(Boolean).join('; ');
     console.log(`${engine}: ${c.passed} passed, ${c.failed} failed (${extra})`);
   }
+  // Passed only on a retry (CI sets retries: 1): each is a flaky test, named so it gets fixed.
+  console.log(retried.length ? `needed a retry (${retried.length}):\n  ${retried.join('\n  ')}` : 'needed a retry: none');
   if (json.errors?.length) console.log(`playwright: ${json.errors.length} error(s) outside tests (see above)`);
 }
 process.exit(results.every(Boolean) ? 0 : 1);
