@@ -1,7 +1,7 @@
 // The viewer's JSON API. Read-only: nothing under /api changes the store, so a page on another
 // origin gains nothing by making the browser call it.
 import { DURATION_METRICS, errorGroups, requestDurations, VITAL_METRICS, webVitals } from './analysis.js';
-import type { ReceiverState } from './receiver.js';
+import type { ReceiverState } from './state.js';
 import type { StatusFilter } from './types.js';
 
 export interface ApiAnswer { status: number; body: unknown }

@@ -6,71 +6,16 @@ import { create, toBinary, toJson } from '@bufbuild/protobuf';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { handleApi } from './api.js';
 import { ClientGone, contentCoding, HttpError, readBody, type BodyStats } from './body.js';
-import { actualRequestHeaders, isPreflight, preflightHeaders, type CorsPolicy, type HeaderMap } from './cors.js';
+import { actualRequestHeaders, isPreflight, preflightHeaders, type HeaderMap } from './cors.js';
 import {
   decodeRequest, DecodeError, flattenLogs, flattenMetrics, flattenTraces,
-  type BodyEncoding, type Flattened, type InvalidIdPolicy,
+  type BodyEncoding, type Flattened,
 } from './decode.js';
 import { PARTIAL_SUCCESS, REJECTED_FIELD, RESPONSE, type Signal } from './schema.js';
-import type { Store } from './store.js';
+import type { Fault, Received, ReceiverState, RequestRecord } from './state.js';
 import { serveViewer, VIEWER_PATHS } from './viewer.js';
 
-export interface Received {
-  /** Requests answered on the receiver side (everything but the viewer and /api). */
-  requests: number;
-  traces: { requests: number; spans: number; rejectedSpans: number };
-  metrics: { requests: number; points: number; rejectedPoints: number };
-  logs: { requests: number; records: number; rejectedRecords: number };
-  /** Receiver answers of 400 and above, by status code. */
-  rejected: Record<string, number>;
-  /** Stored items dropped later to keep each table within maxSpans. */
-  rotated: { spans: number; points: number; records: number };
-}
-
-export function emptyReceived(): Received {
-  return {
-    requests: 0,
-    traces: { requests: 0, spans: 0, rejectedSpans: 0 },
-    metrics: { requests: 0, points: 0, rejectedPoints: 0 },
-    logs: { requests: 0, records: 0, rejectedRecords: 0 },
-    rejected: {},
-    rotated: { spans: 0, points: 0, records: 0 },
-  };
-}
-
-export interface RequestRecord {
-  method: string;
-  path: string;
-  /** 0 when the client went away before an answer. */
-  status: number;
-  headers: Record<string, string>;
-  /** Body bytes as they came over the wire (compressed, if they were). */
-  bodyBytes: number;
-  time: number;
-  responseHeaders: Record<string, string>;
-  /** What went wrong, for answers of 400 and above. */
-  error?: string;
-}
-
-export interface Fault {
-  status: number;
-  times: number;
-  retryAfter?: number;
-  signal?: Signal;
-  message: string;
-}
-
-export interface ReceiverState {
-  store: Store;
-  received: Received;
-  requests: RequestRecord[];
-  cors: CorsPolicy | undefined;
-  maxBodyBytes: number;
-  invalidIds: InvalidIdPolicy;
-  faults: Fault[];
-  log: ((line: string) => void) | undefined;
-  startedAt: number;
-}
+export { emptyReceived, type Fault, type Received, type ReceiverState, type RequestRecord } from './state.js';
 
 export const REQUEST_LOG_SIZE = 500;
 
