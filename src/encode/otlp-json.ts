@@ -476,7 +476,10 @@ function wordPairs(v: Json, field: string, at: number, doubles: boolean): void {
 }
 
 function histPoint(p: Json, at: number): void {
-  R.words[at + HPT_BITS] = histogramHead(p, at);
+  // Not `R.words[...] = histogramHead(...)`: R.words would be read before the call, which
+  // allocates the point's attributes and may move the words (see Records.alloc).
+  const bits = histogramHead(p, at);
+  R.words[at + HPT_BITS] = bits;
   wordPairs(p.bucketCounts, 'bucketCounts', at + HPT_BUCKETS, false);
   wordPairs(p.explicitBounds, 'explicitBounds', at + HPT_BOUNDS, true);
   list(p.exemplars, 'exemplars', at + HPT_EXEMPLARS, EX_WORDS, exemplar);
