@@ -25,13 +25,19 @@ export interface FinishedLog {
   scope: Scope;
 }
 
+// The values one log body may hold. Depth alone does not bound a body: an object graph in
+// which objects share others (not a cycle: those are cut) is written once per path, which
+// at 16 levels and three references an object is 3^16 values and a page that hangs.
+export const MAX_BODY_VALUES = 4096;
+let room = 0; // values the body being written may still hold
+
 /**
  * A log body may be any JS value: maps become kvlists, arrays arrays, a Uint8Array bytes (as
  * OTel's AnyValue has it), a Date its ISO string. Functions, symbols, an invalid Date and a
  * property whose getter throws become empty values; strings and bytes are cut to maxLen. An
  * object or array nested deeper than MAX_VALUE_DEPTH levels (encode/layout.ts: what every
- * common receiver reads), or one that holds itself (a cycle), becomes an empty value and is
- * cut: returns how many were.
+ * common receiver reads), one that holds itself (a cycle), or one whose members no longer
+ * fit in the body's MAX_BODY_VALUES becomes an empty value and is cut: returns how many were.
  */
 function writeBody(rec: Records, slot: number, v: unknown, maxLen: number, depth: number, seen: Set<object>): number {
   if (v instanceof Uint8Array) {
@@ -44,17 +50,24 @@ function writeBody(rec: Records, slot: number, v: unknown, maxLen: number, depth
       rec.words[slot + SLOT_KIND] = VALUE_EMPTY;
       return 1;
     }
+    const array = Array.isArray(v) ? (v as unknown[]) : undefined;
+    const keys = array ? [] : Object.keys(v);
+    const n = array ? array.length : keys.length;
+    if (n > room) {
+      rec.words[slot + SLOT_KIND] = VALUE_EMPTY;
+      return 1;
+    }
+    room -= n;
     seen.add(v);
     let cut = 0;
-    if (Array.isArray(v)) {
-      const first = rec.slots(v.length);
-      for (let k = 0; k < v.length; k++) cut += writeBody(rec, first + k * SLOT_WORDS, v[k], maxLen, depth + 1, seen);
+    if (array) {
+      const first = rec.slots(n);
+      for (let k = 0; k < n; k++) cut += writeBody(rec, first + k * SLOT_WORDS, array[k], maxLen, depth + 1, seen);
       const w = rec.words;
       w[slot + SLOT_KIND] = VALUE_ARRAY;
       w[slot + SLOT_LO] = first;
-      w[slot + SLOT_HI] = v.length;
+      w[slot + SLOT_HI] = n;
     } else {
-      const keys = Object.keys(v);
       const first = rec.slots(keys.length);
       for (let k = 0; k < keys.length; k++) {
         rec.words[first + k * SLOT_WORDS + SLOT_KEY] = rec.str(keys[k]);
@@ -102,7 +115,10 @@ export function writeLog(batch: RecordBatch, l: FinishedLog, maxLen: number): vo
   // What the body or the attributes had cut counts as dropped attributes: the record is sent,
   // and says it is not whole (OTLP has no other count for it).
   let cut = 0;
-  if (l.body !== undefined && l.body !== null) cut = writeBody(rec, at + LOG_BODY, l.body, maxLen, 0, new Set());
+  if (l.body !== undefined && l.body !== null) {
+    room = MAX_BODY_VALUES - 1; // the body is one
+    cut = writeBody(rec, at + LOG_BODY, l.body, maxLen, 0, new Set());
+  }
   cut += writeAttributes(rec, at + LOG_ATTRS, l.attributes);
   rec.words[at + LOG_DROPPED] = l.dropped + cut;
   batch.add(l.scope, at, l.severityNumber >= 17 ? PRIORITY_ERROR : PRIORITY_NORMAL);
