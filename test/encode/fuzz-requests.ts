@@ -44,7 +44,9 @@ export class Gen {
     if (this.chance(0.02)) return 'x'.repeat(200 + this.int(3000));
     let s = '';
     const n = 1 + this.int(4);
-    for (let k = 0; k < n && s.length < max; k++) s += (k ? this.pick(['.', '/', ' ', '-']) : '') + (this.chance(0.1) ? this.pick(Gen.ODD) : this.pick(Gen.WORDS));
+    for (let k = 0; k < n && s.length < max; k++) {
+      s += (k ? this.pick(['.', '/', ' ', '-']) : '') + (this.chance(0.1) ? this.pick(Gen.ODD) : this.pick(Gen.WORDS));
+    }
     return s;
   }
 
@@ -106,7 +108,8 @@ export class Gen {
     if (this.chance(0.3)) r.droppedAttributesCount = this.u32();
     if (this.chance(0.2)) {
       r.entityRefs = this.times(2, () => ({
-        schemaUrl: this.text(), type: this.text(), idKeys: this.times(3, () => this.text()), descriptionKeys: this.times(2, () => this.text()),
+        schemaUrl: this.text(), type: this.text(),
+        idKeys: this.times(3, () => this.text()), descriptionKeys: this.times(2, () => this.text()),
       }));
     }
     return r;
@@ -145,7 +148,9 @@ export class Gen {
       }));
     }
     if (this.chance(0.2)) s.droppedLinksCount = this.u32();
-    if (this.chance(0.6)) s.status = this.chance(0.2) ? {} : { code: this.enumOf(3), ...(this.chance(0.5) ? { message: this.text() } : {}) };
+    if (this.chance(0.6)) {
+      s.status = this.chance(0.2) ? {} : { code: this.enumOf(3), ...(this.chance(0.5) ? { message: this.text() } : {}) };
+    }
     return s;
   }
 

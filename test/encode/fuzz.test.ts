@@ -27,7 +27,8 @@ function difference(a: unknown, b: unknown, path = ''): string | undefined {
   if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const k of keys) {
-      const d = difference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`);
+      const at = Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`;
+      const d = difference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], at);
       if (d) return d;
     }
     return undefined;

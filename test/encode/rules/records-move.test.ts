@@ -96,11 +96,12 @@ describe('every allocation moves the records', () => {
 
       const [log] = logs();
       expect(log.attributes).toEqual([{ key: 'x', value: { stringValue: 'y' } }]);
-      expect(log.body).toEqual({ kvlistValue: { values: [
-        { key: 'a', value: { arrayValue: { values: [{ intValue: '1' }, { kvlistValue: { values: [{ key: 'b', value: { stringValue: 'c' } }] } }] } } },
+      const kvlist = (values: object[]) => ({ kvlistValue: { values } });
+      expect(log.body).toEqual(kvlist([
+        { key: 'a', value: { arrayValue: { values: [{ intValue: '1' }, kvlist([{ key: 'b', value: { stringValue: 'c' } }])] } } },
         { key: 'd', value: { bytesValue: 'AQI=' } },
-        { key: 'e', value: { kvlistValue: { values: [{ key: 'f', value: { kvlistValue: { values: [{ key: 'g', value: { boolValue: true } }] } } }] } } },
-      ] } });
+        { key: 'e', value: kvlist([{ key: 'f', value: kvlist([{ key: 'g', value: { boolValue: true } }]) }]) },
+      ]));
     });
   }
 });

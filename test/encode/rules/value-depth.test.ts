@@ -17,10 +17,14 @@ type Kind = 'arrayValue' | 'kvlistValue';
 /** `levels` arrays or kvlists, one in another, around `leaf` (kvlist keys k0, k1, … from the top). */
 function nest(levels: number, kind: Kind, leaf: object): object {
   let v = leaf;
-  for (let k = levels - 1; k >= 0; k--) v = kind === 'arrayValue' ? { arrayValue: { values: [v] } } : { kvlistValue: { values: [{ key: `k${k}`, value: v }] } };
+  for (let k = levels - 1; k >= 0; k--) {
+    v = kind === 'arrayValue' ? { arrayValue: { values: [v] } } : { kvlistValue: { values: [{ key: `k${k}`, value: v }] } };
+  }
   return v;
 }
 const attr = (value: object) => ({ key: 'deep', value });
+const spanReq = (span: object) => ({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: SPAN, ...span }] }] }] });
+const metricReq = (metric: object) => ({ resourceMetrics: [{ scopeMetrics: [{ metrics: [metric] }] }] });
 
 /** Every place an AnyValue can be, with the droppedAttributesCount that counts its cuts (if any). */
 const PLACES: { name: string; signal: Signal; req: (v: object, dropped: number) => object; dropped?: (json: any) => number }[] = [
@@ -36,17 +40,17 @@ const PLACES: { name: string; signal: Signal; req: (v: object, dropped: number) 
   },
   {
     name: 'span attribute', signal: 'traces',
-    req: (v, d) => ({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: SPAN, attributes: [attr(v)], droppedAttributesCount: d }] }] }] }),
+    req: (v, d) => spanReq({ attributes: [attr(v)], droppedAttributesCount: d }),
     dropped: (j) => j.resourceSpans[0].scopeSpans[0].spans[0].droppedAttributesCount,
   },
   {
     name: 'span event attribute', signal: 'traces',
-    req: (v, d) => ({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: SPAN, events: [{ name: 'e', attributes: [attr(v)], droppedAttributesCount: d }] }] }] }] }),
+    req: (v, d) => spanReq({ events: [{ name: 'e', attributes: [attr(v)], droppedAttributesCount: d }] }),
     dropped: (j) => j.resourceSpans[0].scopeSpans[0].spans[0].events[0].droppedAttributesCount,
   },
   {
     name: 'span link attribute', signal: 'traces',
-    req: (v, d) => ({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: SPAN, links: [{ traceId: TRACE, spanId: SPAN, attributes: [attr(v)], droppedAttributesCount: d }] }] }] }] }),
+    req: (v, d) => spanReq({ links: [{ traceId: TRACE, spanId: SPAN, attributes: [attr(v)], droppedAttributesCount: d }] }),
     dropped: (j) => j.resourceSpans[0].scopeSpans[0].spans[0].links[0].droppedAttributesCount,
   },
   {
@@ -61,16 +65,18 @@ const PLACES: { name: string; signal: Signal; req: (v: object, dropped: number) 
   },
   {
     name: 'data point attribute', signal: 'metrics',
-    req: (v) => ({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: [{ asInt: 1, attributes: [attr(v)] }] } }] }] }] }),
+    req: (v) => metricReq({ name: 'g', gauge: { dataPoints: [{ asInt: 1, attributes: [attr(v)] }] } }),
   },
   {
     // The deepest place of all: 8 messages below the request down to the AnyValue.
     name: 'exemplar attribute', signal: 'metrics',
-    req: (v) => ({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'h', histogram: { dataPoints: [{ count: 1, exemplars: [{ asDouble: 1, filteredAttributes: [attr(v)] }] }] } }] }] }] }),
+    req: (v) => metricReq({
+      name: 'h', histogram: { dataPoints: [{ count: 1, exemplars: [{ asDouble: 1, filteredAttributes: [attr(v)] }] }] },
+    }),
   },
   {
     name: 'metric metadata', signal: 'metrics',
-    req: (v) => ({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'm', metadata: [attr(v)] }] }] }] }),
+    req: (v) => metricReq({ name: 'm', metadata: [attr(v)] }),
   },
 ];
 
@@ -128,12 +134,8 @@ describe('plume/encoder: values deeper than receivers read', () => {
     }
     const cyclic: any = { kvlistValue: { values: [{ key: 'self' }] } };
     cyclic.kvlistValue.values[0].value = cyclic;
-    const req = {
-      resourceSpans: [{ scopeSpans: [{ spans: [{
-        traceId: TRACE, spanId: SPAN, droppedAttributesCount: 1,
-        attributes: [attr({ arrayValue: { values: [nest(20, 'arrayValue', {}), nest(30, 'kvlistValue', {})] } }), attr(chain), attr(cyclic)],
-      }] }] }],
-    };
+    const twoBranches = { arrayValue: { values: [nest(20, 'arrayValue', {}), nest(30, 'kvlistValue', {})] } };
+    const req = spanReq({ droppedAttributesCount: 1, attributes: [attr(twoBranches), attr(chain), attr(cyclic)] });
     for (const enc of [wasm, js]) {
       const json: any = decodeToJson('traces', encodeWith(enc, 'traces', req));
       expect(enc.valuesCut).toBe(4);
