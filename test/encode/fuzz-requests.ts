@@ -67,11 +67,11 @@ export class Gen {
     for (let k = 0; k < 4; k++) v = (v << 16n) | BigInt(this.int(65536));
     return String(BigInt.asIntN(64, v));
   }
-  /** A double as OTLP/JSON allows it; `signedZero` is false where -0 would be a proto3 default. */
-  double(signedZero = true): number | string {
+  /** A double as OTLP/JSON allows it (-0 too: written even where 0 is a proto3 default, as its bits are not 0). */
+  double(): number | string {
     const r = this.random();
     if (r < 0.1) return this.pick(['NaN', 'Infinity', '-Infinity', 0, 5e-324, 1.7976931348623157e308, -2.5, 1e-300]);
-    if (r < 0.13 && signedZero) return -0;
+    if (r < 0.13) return -0;
     if (r < 0.5) return this.int(100000) - 20000;
     return (this.random() - 0.3) * 10 ** (this.int(20) - 6);
   }
@@ -226,7 +226,7 @@ export class Gen {
             this.optional(p, ['sum', 'min', 'max']);
             p.scale = this.int(31) - 10;
             if (this.chance(0.7)) p.zeroCount = this.uint64();
-            if (this.chance(0.5)) p.zeroThreshold = this.double(false);
+            if (this.chance(0.5)) p.zeroThreshold = this.double();
             for (const side of ['positive', 'negative']) {
               if (this.chance(0.7)) p[side] = { offset: this.int(400) - 200, bucketCounts: this.counts(this.int(40)) };
               else if (this.chance(0.2)) p[side] = {};
@@ -242,9 +242,9 @@ export class Gen {
           dataPoints: points(() => {
             const p = this.pointHead();
             p.count = this.uint64();
-            if (this.chance(0.8)) p.sum = this.double(false);
+            if (this.chance(0.8)) p.sum = this.double();
             p.quantileValues = this.times(5, () => ({
-              ...(this.chance(0.9) ? { quantile: this.random() } : {}), ...(this.chance(0.9) ? { value: this.double(false) } : {}),
+              ...(this.chance(0.9) ? { quantile: this.random() } : {}), ...(this.chance(0.9) ? { value: this.double() } : {}),
             }));
             return p;
           }),
