@@ -2,7 +2,7 @@
 // when the runtime allows it and in the byte-identical JS twin when it does not.
 
 import { SIGNAL_LOGS, SIGNAL_METRICS, SIGNAL_TRACES } from './encode/layout.js';
-import { logsRequest, metricsRequest, tracesRequest } from './encode/otlp-json.js';
+import { logsRequest, metricsRequest, tracesRequest, valuesCut } from './encode/otlp-json.js';
 import { Records } from './encode/records.js';
 import { encodeRecords } from './encode/twin.js';
 import { loadWasmEncoder, type WasmSource } from './encode/wasm-bridge.js';
@@ -20,6 +20,13 @@ export interface Encoder {
   readonly kind: 'wasm' | 'js';
   /** Why 'auto' fell back to the JS twin, or undefined. */
   readonly fallbackReason?: string;
+  /**
+   * How many AnyValues the last encode call cut: values nested deeper than 16 arrayValue /
+   * kvlistValue levels (more than some receivers read) are written as empty AnyValues, and
+   * each is also added to the droppedAttributesCount of the span, event, link, log record,
+   * resource or scope that holds it.
+   */
+  readonly valuesCut: number;
   /** ExportTraceServiceRequest bytes from { resourceSpans: [...] }. */
   encodeTraces(req: object): Uint8Array;
   /** ExportMetricsServiceRequest bytes from { resourceMetrics: [...] }. */
@@ -54,14 +61,18 @@ export async function createEncoder(options: EncoderOptions = {}): Promise<Encod
     }
   }
   const rec = new Records();
+  let cut = 0;
   const run = (signal: number, read: (rec: Records, req: object) => number, req: object): Uint8Array => {
     rec.reset();
+    cut = 0;
     const root = read(rec, req);
+    cut = valuesCut();
     return encode(signal, rec, root);
   };
   return {
     kind,
     fallbackReason,
+    get valuesCut() { return cut; },
     encodeTraces: (req) => run(SIGNAL_TRACES, tracesRequest, req),
     encodeMetrics: (req) => run(SIGNAL_METRICS, metricsRequest, req),
     encodeLogs: (req) => run(SIGNAL_LOGS, logsRequest, req),

@@ -214,5 +214,12 @@ export const LOG_EVENT_NAME = 20;
 export const LOG_BITS = 21; // ID_HAS_TRACE | ID_HAS_SPAN
 export const LOG_WORDS = 22;
 
-// Deepest AnyValue nesting (arrays / kvlists) accepted; both encoders recurse this deep.
-export const MAX_VALUE_DEPTH = 64;
+// The deepest AnyValue nesting written: at most 16 arrayValue / kvlistValue levels, one in
+// another; a value deeper than that is written as an empty AnyValue and counted (the SDK's
+// writers in src/record, the OTLP/JSON reader). protoc and the C++, Java and Python protobuf
+// runtimes refuse a request with more than 100 messages nested below its root. An AnyValue
+// sits at most 8 messages deep (Exemplar.filtered_attributes: ResourceMetrics, ScopeMetrics,
+// Metric, Histogram, HistogramDataPoint, Exemplar, KeyValue, AnyValue) and each level costs
+// 3 more (KeyValueList, KeyValue, AnyValue; an array 2): 8 + 3 * 16 = 56, a wide margin.
+// Both encoders recurse this deep.
+export const MAX_VALUE_DEPTH = 16;

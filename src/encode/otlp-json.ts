@@ -3,6 +3,7 @@
 // Everything is checked before a byte is encoded: bad input throws a TypeError naming the
 // field path, e.g. "resourceSpans[0].scopeSpans[1].spans[7].traceId: expected 32 hex chars".
 // Unknown fields are ignored, as OTLP receivers do; null counts as absent (proto3 JSON).
+// Values nested deeper than MAX_VALUE_DEPTH (layout.ts) are cut, not refused: see anyValue().
 
 import {
   SLOT_WORDS, SLOT_KEY, SLOT_KIND, SLOT_LO, SLOT_HI,
@@ -39,6 +40,8 @@ import type { Records } from './records.js';
 type Json = any;
 
 let R: Records;
+// AnyValues cut in the request being read (too deep); see anyValue().
+let cut = 0;
 // The path to the object being read, as alternating names and indexes (-1: no index).
 // Joined only when something is wrong, so the happy path builds no strings.
 const path: (string | number)[] = [];
@@ -216,7 +219,9 @@ function base64(v: Json, field: string): Uint8Array {
 
 // ---- attributes and values
 
-function attrs(v: Json, field: string, at: number): void {
+/** Reads a KeyValue list into slots; returns how many values it cut. */
+function attrs(v: Json, field: string, at: number): number {
+  const before = cut;
   const list = array(v, field);
   const first = R.slots(list.length);
   R.words[at] = first;
@@ -226,7 +231,19 @@ function attrs(v: Json, field: string, at: number): void {
     keyValue(list[k], first + k * SLOT_WORDS, 0);
     leave();
   }
+  return cut - before;
 }
+
+/**
+ * A droppedAttributesCount: the one given plus the values cut from what the message holds,
+ * which OTLP has no other count for (a data point or exemplar has none: only valuesCut()).
+ */
+function dropped(v: Json, cuts: number): number {
+  return Math.min(uint32(v, 'droppedAttributesCount') + cuts, 0xffffffff);
+}
+
+/** How many AnyValues the last request read had cut (nested deeper than MAX_VALUE_DEPTH). */
+export const valuesCut = (): number => cut;
 
 function keyValue(kv: Json, slot: number, depth: number): void {
   if (typeof kv !== 'object' || kv === null) fail('', 'expected a KeyValue object');
@@ -277,7 +294,13 @@ function anyValue(v: Json, slot: number, depth: number): void {
       break;
     case VALUE_ARRAY:
     case VALUE_KVLIST: {
-      if (depth >= MAX_VALUE_DEPTH) fail(name, `values nested deeper than ${MAX_VALUE_DEPTH} levels`);
+      // Deeper than receivers read (layout.ts): written as an empty AnyValue, counted, and not
+      // read any further, so input of any depth (a cyclic object too) costs 16 levels at most.
+      if (depth >= MAX_VALUE_DEPTH) {
+        R.words[slot + SLOT_KIND] = VALUE_EMPTY;
+        cut++;
+        break;
+      }
       enter(name, -1);
       const list = array(object(x, '')?.values, 'values');
       const first = R.slots(list.length);
@@ -320,6 +343,7 @@ function list(v: Json, field: string, at: number, words: number, read: ItemReade
 function request(rec: Records, req: Json, resources: string, scopes: string, items: string, words: number, read: ItemReader): number {
   R = rec;
   path.length = 0;
+  cut = 0;
   try {
     if (typeof req !== 'object' || req === null) throw new TypeError('request: expected an object');
     const root = R.alloc(REQ_WORDS);
@@ -328,8 +352,8 @@ function request(rec: Records, req: Json, resources: string, scopes: string, ite
       if (res) {
         enter('resource', -1);
         R.words[r + RES_BITS] = RES_HAS_RESOURCE;
-        attrs(res.attributes, 'attributes', r + RES_ATTRS);
-        R.words[r + RES_DROPPED] = uint32(res.droppedAttributesCount, 'droppedAttributesCount');
+        const cuts = attrs(res.attributes, 'attributes', r + RES_ATTRS);
+        R.words[r + RES_DROPPED] = dropped(res.droppedAttributesCount, cuts);
         list(res.entityRefs, 'entityRefs', r + RES_ENTITY_REFS, ENT_WORDS, entityRef);
         leave();
       }
@@ -341,8 +365,8 @@ function request(rec: Records, req: Json, resources: string, scopes: string, ite
           R.words[s + SCOPE_BITS] = SCOPE_HAS_SCOPE;
           R.words[s + SCOPE_NAME] = string(scope.name, 'name');
           R.words[s + SCOPE_VERSION] = string(scope.version, 'version');
-          attrs(scope.attributes, 'attributes', s + SCOPE_ATTRS);
-          R.words[s + SCOPE_DROPPED] = uint32(scope.droppedAttributesCount, 'droppedAttributesCount');
+          const cuts = attrs(scope.attributes, 'attributes', s + SCOPE_ATTRS);
+          R.words[s + SCOPE_DROPPED] = dropped(scope.droppedAttributesCount, cuts);
           leave();
         }
         R.words[s + SCOPE_SCHEMA_URL] = string(ss.schemaUrl, 'schemaUrl');
@@ -386,13 +410,13 @@ function span(s: Json, at: number): void {
   R.words[at + SPAN_KIND] = int32(s.kind, 'kind');
   int64(s.startTimeUnixNano, 'startTimeUnixNano', at + SPAN_START, false);
   int64(s.endTimeUnixNano, 'endTimeUnixNano', at + SPAN_END, false);
-  attrs(s.attributes, 'attributes', at + SPAN_ATTRS);
-  R.words[at + SPAN_DROPPED_ATTRS] = uint32(s.droppedAttributesCount, 'droppedAttributesCount');
+  const cuts = attrs(s.attributes, 'attributes', at + SPAN_ATTRS);
+  R.words[at + SPAN_DROPPED_ATTRS] = dropped(s.droppedAttributesCount, cuts);
   list(s.events, 'events', at + SPAN_EVENTS, EVENT_WORDS, (e, ev) => {
     int64(e.timeUnixNano, 'timeUnixNano', ev + EVENT_TIME, false);
     R.words[ev + EVENT_NAME] = string(e.name, 'name');
-    attrs(e.attributes, 'attributes', ev + EVENT_ATTRS);
-    R.words[ev + EVENT_DROPPED] = uint32(e.droppedAttributesCount, 'droppedAttributesCount');
+    const cuts = attrs(e.attributes, 'attributes', ev + EVENT_ATTRS);
+    R.words[ev + EVENT_DROPPED] = dropped(e.droppedAttributesCount, cuts);
   });
   R.words[at + SPAN_DROPPED_EVENTS] = uint32(s.droppedEventsCount, 'droppedEventsCount');
   list(s.links, 'links', at + SPAN_LINKS, LINK_WORDS, (l, lk) => {
@@ -400,8 +424,8 @@ function span(s: Json, at: number): void {
     requiredId(l.spanId, 'spanId', lk + LINK_SPAN_ID, 8);
     R.words[lk + LINK_BITS] = ID_HAS_TRACE | ID_HAS_SPAN;
     R.words[lk + LINK_TRACE_STATE] = string(l.traceState, 'traceState');
-    attrs(l.attributes, 'attributes', lk + LINK_ATTRS);
-    R.words[lk + LINK_DROPPED] = uint32(l.droppedAttributesCount, 'droppedAttributesCount');
+    const cuts = attrs(l.attributes, 'attributes', lk + LINK_ATTRS);
+    R.words[lk + LINK_DROPPED] = dropped(l.droppedAttributesCount, cuts);
     R.words[lk + LINK_FLAGS] = uint32(l.flags, 'flags');
   });
   R.words[at + SPAN_DROPPED_LINKS] = uint32(s.droppedLinksCount, 'droppedLinksCount');
@@ -476,7 +500,10 @@ function wordPairs(v: Json, field: string, at: number, doubles: boolean): void {
 }
 
 function histPoint(p: Json, at: number): void {
-  R.words[at + HPT_BITS] = histogramHead(p, at);
+  // Not `R.words[...] = histogramHead(...)`: R.words would be read before the call, which
+  // allocates the point's attributes and may move the words (see Records.alloc).
+  const bits = histogramHead(p, at);
+  R.words[at + HPT_BITS] = bits;
   wordPairs(p.bucketCounts, 'bucketCounts', at + HPT_BUCKETS, false);
   wordPairs(p.explicitBounds, 'explicitBounds', at + HPT_BOUNDS, true);
   list(p.exemplars, 'exemplars', at + HPT_EXEMPLARS, EX_WORDS, exemplar);
@@ -560,13 +587,14 @@ function logRecord(l: Json, at: number): void {
   int64(l.observedTimeUnixNano, 'observedTimeUnixNano', at + LOG_OBSERVED, false);
   R.words[at + LOG_SEVERITY] = int32(l.severityNumber, 'severityNumber');
   R.words[at + LOG_SEVERITY_TEXT] = string(l.severityText, 'severityText');
+  const before = cut;
   if (!absent(l.body)) {
     enter('body', -1);
     anyValue(l.body, at + LOG_BODY, 0);
     leave();
   }
-  attrs(l.attributes, 'attributes', at + LOG_ATTRS);
-  R.words[at + LOG_DROPPED] = uint32(l.droppedAttributesCount, 'droppedAttributesCount');
+  const cuts = cut - before + attrs(l.attributes, 'attributes', at + LOG_ATTRS);
+  R.words[at + LOG_DROPPED] = dropped(l.droppedAttributesCount, cuts);
   R.words[at + LOG_FLAGS] = uint32(l.flags, 'flags');
   let bits = 0;
   if (id(l.traceId, 'traceId', at + LOG_TRACE_ID, 16)) bits |= ID_HAS_TRACE;

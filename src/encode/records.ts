@@ -44,7 +44,10 @@ export class Records {
     if (this.strIndex.length > 512 * 16) this.strIndex = new Uint32Array(512);
   }
 
-  /** Reserves n zeroed words and returns their offset. Re-read `words` after calling: it may move. */
+  /**
+   * Reserves n zeroed words and returns their offset. Re-read `words` after calling: it may
+   * move. That includes `rec.words[i] = f()` where f allocates: JS reads rec.words first.
+   */
   alloc(n: number): number {
     const at = this.wordCount, end = at + n;
     if (end > this.words.length) {

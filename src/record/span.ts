@@ -37,12 +37,13 @@ export function writeSpan(batch: RecordBatch, s: FinishedSpan): void {
   w[at + SPAN_KIND] = s.kind + 1;
   rec.setTimeMs(at + SPAN_START, s.startTime);
   rec.setTimeMs(at + SPAN_END, s.endTime);
-  w[at + SPAN_DROPPED_ATTRS] = s.droppedAttributesCount;
   w[at + SPAN_DROPPED_EVENTS] = s.droppedEventsCount;
   w[at + SPAN_DROPPED_LINKS] = s.droppedLinksCount;
   w[at + SPAN_STATUS_CODE] = s.status.code;
   w[at + SPAN_STATUS_MESSAGE] = rec.str(s.status.code === 2 ? s.status.message ?? '' : '');
-  writeAttributes(rec, at + SPAN_ATTRS, s.attributes);
+  // Values cut from attributes (beforeSend can put arrays in arrays) count as dropped.
+  const cut = writeAttributes(rec, at + SPAN_ATTRS, s.attributes);
+  rec.words[at + SPAN_DROPPED_ATTRS] = s.droppedAttributesCount + cut;
 
   const events = s.events;
   if (events.length) {
@@ -56,8 +57,8 @@ export function writeSpan(batch: RecordBatch, s: FinishedSpan): void {
       w[list + k] = ev;
       rec.setTimeMs(ev + EVENT_TIME, e.time);
       w[ev + EVENT_NAME] = rec.str(e.name);
-      w[ev + EVENT_DROPPED] = e.dropped;
-      writeAttributes(rec, ev + EVENT_ATTRS, e.attributes);
+      const cut = writeAttributes(rec, ev + EVENT_ATTRS, e.attributes);
+      rec.words[ev + EVENT_DROPPED] = e.dropped + cut;
     }
   }
   const links = s.links;
@@ -75,8 +76,8 @@ export function writeSpan(batch: RecordBatch, s: FinishedSpan): void {
       w[lk + LINK_BITS] = ID_HAS_TRACE | ID_HAS_SPAN;
       w[lk + LINK_TRACE_STATE] = rec.str(l.context.traceState ?? '');
       w[lk + LINK_FLAGS] = (l.context.traceFlags & 0xff) | HAS_IS_REMOTE | (l.context.isRemote ? IS_REMOTE : 0);
-      w[lk + LINK_DROPPED] = l.dropped;
-      writeAttributes(rec, lk + LINK_ATTRS, l.attributes);
+      const cut = writeAttributes(rec, lk + LINK_ATTRS, l.attributes);
+      rec.words[lk + LINK_DROPPED] = l.dropped + cut;
     }
   }
   batch.add(s.scope, at, s.status.code === 2 ? PRIORITY_ERROR : PRIORITY_NORMAL);

@@ -48,12 +48,6 @@ describe('bad input', () => {
     });
   }
 
-  it('values nested deeper than 64 levels', () => {
-    let v: unknown = { stringValue: 'leaf' };
-    for (let k = 0; k < 70; k++) v = { arrayValue: { values: [v] } };
-    expect(() => js.encodeTraces(withAttr(v))).toThrow(/nested deeper than 64 levels/);
-  });
-
   it('metrics and logs paths', () => {
     expect(() => js.encodeMetrics({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'm', gauge: { dataPoints: [{ asInt: 'x' }] } }] }] }] }))
       .toThrow('resourceMetrics[0].scopeMetrics[0].metrics[0].gauge.dataPoints[0].asInt: expected an int64 (decimal string or integer)');

@@ -107,7 +107,7 @@ export const FIXTURES: Fixture[] = [
   {
     name: 'traces: nested arrays and kvlists', signal: 'traces', req: spans([span({
       attributes: [
-        attr('deep', nested(20)),
+        attr('deep', nested(16)), // the deepest written (src/encode/layout.ts: MAX_VALUE_DEPTH)
         attr('arr', { arrayValue: { values: [{ stringValue: 'a' }, { boolValue: false }, { doubleValue: 2.5 }, { intValue: '7' }, {}, { arrayValue: {} }] } }),
         attr('kv', { kvlistValue: { values: [attr('a', { stringValue: 'b' }), attr('empty', { kvlistValue: { values: [] } })] } }),
       ],

@@ -7,11 +7,12 @@ import { traceIdRatio } from '../../../src/sdk/sampler.js';
 import { wasmBytes } from '../../helpers/encoders.js';
 import { decodeToJson, type Signal } from '../../helpers/otlp-schema.js';
 
-export function setup(mode: 'wasm' | 'js') {
-  const sent: { signal: Signal; json: any }[] = [];
+export function setup(mode: 'wasm' | 'js', extra: Record<string, unknown> = {}) {
+  const sent: { signal: Signal; body: Uint8Array; json: any }[] = [];
   const config = resolveConfig({
     serviceName: 'svc',
-    transport: (body: Uint8Array, signal: Signal) => { sent.push({ signal, json: decodeToJson(signal, body) }); },
+    transport: (body: Uint8Array, signal: Signal) => { sent.push({ signal, body, json: decodeToJson(signal, body) }); },
+    ...extra,
   }, undefined);
   const encoder = encoderLoader({ mode, wasm: mode === 'wasm' ? wasmBytes() : undefined, twin: () => encodeRecords });
   const core = createCore(config, { detectedResource: {}, sampleRoot: traceIdRatio(1), encoder });
