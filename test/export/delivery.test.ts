@@ -42,7 +42,8 @@ describe('delivery', () => {
     console.log(`Retry-After: 2 -> retried after ${gap} ms`);
     expect(posts.map((r) => r.status)).toEqual([429, 200]);
     expect(gap).toBeGreaterThanOrEqual(1950);
-    expect(gap).toBeLessThan(4000);
+    // Upper bound generous for a loaded machine: it only says the pause was not a backoff of minutes.
+    expect(gap).toBeLessThan(15_000);
     await core.shutdown();
     w.mockRestore();
   });
