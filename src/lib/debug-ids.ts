@@ -10,25 +10,22 @@
 /** `"<script url> <debug id>"` for each script of the stack that registered a debug ID. */
 export const DEBUG_IDS = 'plume.exception.debug_ids';
 
-let byUrl: [string, string][] = [];
-let seen = -1;
+let byUrl = new Map<string, string>();
+let seen: unknown[] = [];
 
 /** The DEBUG_IDS value for a stack, or undefined when no script of it has a debug ID (cheap then). */
 export function debugIdsOf(stack: string): string[] | undefined {
-  const g = globalThis as { _debugIds?: unknown; _sentryDebugIds?: unknown };
-  const registries = [g._debugIds, g._sentryDebugIds].filter((r): r is Record<string, unknown> => !!r && typeof r === 'object');
-  let n = 0;
-  for (const r of registries) n += Object.keys(r).length;
-  if (!n) return undefined;
+  const g = globalThis as { _debugIds?: object; _sentryDebugIds?: object };
+  const all: Record<string, unknown> = { ...g._sentryDebugIds, ...g._debugIds };
+  const keys = Object.keys(all);
   // Scripts register once, as they run: the table is rebuilt only when one was added.
-  if (n !== seen) {
-    seen = n;
-    byUrl = [];
-    for (const r of registries) {
-      for (const k of Object.keys(r)) {
-        const url = /([^\s(@]+):\d+:\d+\)?\s*$/m.exec(k)?.[1];
-        if (url && typeof r[k] === 'string' && !byUrl.some((e) => e[0] === url)) byUrl.push([url, r[k] as string]);
-      }
+  const now = [keys.length, g._debugIds, g._sentryDebugIds];
+  if (now.some((v, i) => v !== seen[i])) {
+    seen = now;
+    byUrl = new Map();
+    for (const k of keys) {
+      const url = /([^\s(@]+):\d+:\d+\)?\s*$/m.exec(k)?.[1];
+      if (url && typeof all[k] === 'string') byUrl.set(url, all[k] as string);
     }
   }
   const out: string[] = [];
