@@ -90,7 +90,7 @@ describe('V8 stacks from real minified builds', () => {
 describe('SpiderMonkey / JavaScriptCore stacks (fn@url:line:col)', () => {
   test('the same positions map the same, written back in that format', async () => {
     const gecko = asGecko(esbStack);
-    expect(gecko.split('\n')[0]).toMatch(/^u@/);
+    expect(gecko.split('\n')[0]).toMatch(/^\w+@\/tmp\//);
     const s = createSymbolicator({ source: esb.source, ...quiet });
     const [r] = await s.symbolicate([{ stack: gecko }]);
     expectOriginal(r, esb);
@@ -218,12 +218,13 @@ describe('bad input never breaks the path: the stack stays as it was, and is cou
   });
 
   test('a frame that maps nowhere', async () => {
-    const stack = esbStack.replace(/main\.js:1:146\)/, 'main.js:999:1)');
+    const top = parseStack(esbStack, 1).frames[0];
+    const stack = esbStack.replace(`main.js:${top.line}:${top.column})`, 'main.js:999:1)');
     const s = createSymbolicator({ source: esb.source, ...quiet });
     const [r] = await s.symbolicate([{ stack }]);
     expect(r.stack.split('\n')[1]).toBe(stack.split('\n')[1]);
     expect(r.problem).toMatch(/999:1 maps to nothing/);
-    expect(appFrames(r, esb).filter((f) => f.mapped)).toHaveLength(4);
+    expect(appFrames(r, esb).filter((f) => f.mapped)).toHaveLength(expectedFrames().length - 1);
   });
 
   test('a stack in no known format, and empty or huge input', async () => {
@@ -285,7 +286,8 @@ describe('the map cache', () => {
       source: async (ref) => (ref.endsWith('.js.map') ? mapText : null),
       maxCacheBytes: mapText.length * 2, ...quiet,
     });
-    const stackOf = (url: string) => `    at u (${url}:1:146)`;
+    const top = parseStack(esbStack, 1).frames[0];
+    const stackOf = (url: string) => `    at u (${url}:${top.line}:${top.column})`;
     for (const url of scripts) await s.symbolicate([{ stack: stackOf(url) }]);
     expect(s.stats.maps.parsed).toBe(3);
     expect(s.stats.maps.evicted).toBe(1);
