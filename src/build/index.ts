@@ -26,6 +26,12 @@ export interface PrivateSourceMapsOptions {
   mapsDir: string;
   /** Register debug IDs at run time and write the debugId comment. Default true. */
   debugIds?: boolean;
+  /**
+   * The project folder: the maps' `sources` are rewritten relative to it (`src/cart.ts`, not
+   * `../../src/cart.ts`), so stacks name files as the repository does, wherever the build
+   * wrote its output. Default: the current folder. `false` leaves `sources` as they are.
+   */
+  root?: string | false;
 }
 
 export interface PrivateSourceMap {
@@ -70,8 +76,24 @@ function insertionLine(lines: string[]): number {
   return i;
 }
 
+type SourceMapJson = {
+  debugId?: string; mappings?: string; sources?: (string | null)[]; sourceRoot?: string;
+  sections?: { offset: { line: number; column: number }; map?: SourceMapJson }[];
+};
+
+/** Rewrites a map's local `sources` relative to the project folder (URLs such as `webpack://…` are left). */
+function projectRelative(map: SourceMapJson, mapDir: string, root: string): void {
+  const url = /^[a-z][a-z0-9+.-]*:/i;
+  if (Array.isArray(map.sources) && !(map.sourceRoot && url.test(map.sourceRoot))) {
+    const base = resolve(mapDir, map.sourceRoot ?? '');
+    map.sources = map.sources.map((s) => (typeof s !== 'string' || url.test(s) ? s : relative(root, resolve(base, s)).split(sep).join('/')));
+    delete map.sourceRoot;
+  }
+  for (const section of map.sections ?? []) if (section.map) projectRelative(section.map, mapDir, root);
+}
+
 /** Shifts a map's generated lines at and after `line` (0-based) down by one. */
-function insertLine(map: { mappings?: string; sections?: { offset: { line: number; column: number } }[] }, line: number): void {
+function insertLine(map: SourceMapJson, line: number): void {
   if (typeof map.mappings === 'string') {
     const lines = map.mappings.split(';');
     while (lines.length < line) lines.push('');
@@ -101,7 +123,8 @@ export async function privateSourceMaps(options: PrivateSourceMapsOptions): Prom
     if (ref && !/^[a-z][a-z0-9+.-]*:/i.test(ref) && !ref.startsWith('/')) mapFile = resolve(dirname(file), decodeURIComponent(ref));
     let mapText: string;
     try { mapText = await readFile(mapFile, 'utf8'); } catch { continue; }
-    const map = JSON.parse(mapText) as { debugId?: string; mappings?: string; sections?: { offset: { line: number; column: number } }[] };
+    const map = JSON.parse(mapText) as SourceMapJson;
+    if (options.root !== false) projectRelative(map, dirname(mapFile), resolve(options.root ?? '.'));
     code = code.replace(MAPPING_URL, '').replace(/\n+$/, '\n');
     let debugId: string | undefined;
     if (withIds) {

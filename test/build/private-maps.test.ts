@@ -70,7 +70,10 @@ describe('plume/build', () => {
     expect(id).toBeDefined();
     expect(code.startsWith(debugIdSnippet(id!))).toBe(true);
     expect(filesUnder(mapsDir).sort()).toEqual([`debug-id/${id}.map`, 'main.js.map']);
-    expect(JSON.parse(readFileSync(join(mapsDir, 'main.js.map'), 'utf8')).debugId).toBe(id);
+    const map = JSON.parse(readFileSync(join(mapsDir, 'main.js.map'), 'utf8'));
+    expect(map.debugId).toBe(id);
+    // Sources named as the repository names them (the build ran from its root), not ../../…
+    expect(map.sources.sort()).toEqual(['test/edge/symbolicate/app/cart.js', 'test/edge/symbolicate/app/main.js']);
     const run = await runAndSymbolicate(join(publicDir, 'main.js'), publicDir, mapsDir);
     expect(run.id).toBe(id);
   });
