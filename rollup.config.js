@@ -96,8 +96,12 @@ const terse = () => terser({ ecma: 2020, module: false, compress: { passes: 2 },
 // Bundlers' entry points: ES modules with .d.ts, chunks split out for on-demand code.
 const esm = {
   // zone.js stays the application's: it is loaded by useZone() only when the page has none.
-  external: ['zone.js'],
-  input: { browser: 'src/browser.ts', custom: 'src/custom.ts', encoder: 'src/encoder.ts', zone: 'src/zone.ts', edge: 'src/edge/index.ts' },
+  // plume/build runs in node: its builtins stay imports.
+  external: ['zone.js', /^node:/],
+  input: {
+    browser: 'src/browser.ts', custom: 'src/custom.ts', encoder: 'src/encoder.ts', zone: 'src/zone.ts', edge: 'src/edge/index.ts',
+    build: 'src/build/index.ts',
+  },
   // No hoisted bare imports: with sideEffects: false a consumer's bundler drops them anyway.
   output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', hoistTransitiveImports: false },
   plugins: [inlineWasm(), nodeResolve(), ts(true), inlineConsts()],

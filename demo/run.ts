@@ -7,7 +7,8 @@
 //
 // What runs: the dev collector (in this process; OTLP/HTTP + SQLite + viewer), the upstream
 // (demo/upstream.ts, its own node process), and workerd serving demo/worker: the site (built
-// from demo/app/ and dist/ into <data>/site), the API and the OTLP relay on one origin.
+// from demo/app/ and dist/ into <data>/site, the app minified with its source map kept out of
+// the site, in <data>/maps), the API and the OTLP relay on one origin.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { startCollector, type Collector, type LogRow, type MetricRow, type SpanRow } from './collector/index.js';
+import { esbuildPlugin } from '../src/build/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'node_modules/.bin');
@@ -214,8 +216,10 @@ function ensureDist(): void {
   if (r.status !== 0) throw new Error('npm run build failed (see above)');
 }
 
-function buildSite(dir: string): void {
+/** The app as a site ships it: minified, its map moved out of the site (to `maps`) with a debug ID, by plume/build. */
+async function buildSite(dir: string, maps: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
+  rmSync(maps, { recursive: true, force: true });
   mkdirSync(join(dir, 'chunks'), { recursive: true });
   const app = join(ROOT, 'demo/app');
   const shell = readFileSync(join(app, 'shell.html'), 'utf8').trim();
@@ -226,7 +230,11 @@ function buildSite(dir: string): void {
       .replace('<!-- plume:shell -->', () => shell);
     writeFileSync(join(dir, page), html);
   }
-  for (const f of ['app.js', 'style.css']) copyFileSync(join(app, f), join(dir, f));
+  copyFileSync(join(app, 'style.css'), join(dir, 'style.css'));
+  await build({
+    entryPoints: [join(app, 'app.js')], outfile: join(dir, 'app.js'), bundle: true, format: 'esm', minify: true,
+    sourcemap: 'linked', logLevel: 'error', plugins: [esbuildPlugin({ mapsDir: maps, root: ROOT })],
+  });
   // Plume as a site serves it: the ESM build with its chunks, the IIFE with its on-demand
   // chunks (plume.*.js), and the wasm encoder beside both.
   for (const f of readdirSync(DIST)) {
@@ -288,7 +296,8 @@ const site :Workerd.Worker = (
 // Starting things
 
 async function openCollector(siteOrigin: string): Promise<Collector> {
-  const options = { dataDir: DATA, corsOrigins: [siteOrigin] };
+  // The app's stacks arrive minified: the collector reads them with the site's private maps.
+  const options = { dataDir: DATA, corsOrigins: [siteOrigin], sourceMaps: join(DATA, 'maps') };
   try {
     return await startCollector({ ...options, port: COLLECTOR_PORT });
   } catch (err) {
@@ -419,7 +428,7 @@ interface Report {
   spans: Record<string, number>;
   points: Record<string, number>;
   logs: number;
-  errors: { type: string; message: string; kind: string; service: string }[];
+  errors: { type: string; message: string; kind: string; service: string; at: string }[];
   chain?: { traceId: string; root: string; spans: SpanRow[] };
 }
 
@@ -455,7 +464,11 @@ function report(c: Collector, since: number): Report {
   const errors = logs.filter((l) => l.attributes['exception.type'] !== undefined).map((l) => ({
     type: String(l.attributes['exception.type']), message: String(l.attributes['exception.message'] ?? l.body ?? ''),
     kind: String(l.attributes['browser.error.kind'] ?? ''), service: l.service,
+    // Where it was thrown in demo/app/app.js, when the stack was symbolicated (the minified one is kept beside it).
+    at: l.attributes['plume.exception.minified_stacktrace'] === undefined ? ''
+      : `${l.attributes['code.file.path']}:${l.attributes['code.line.number']}:${l.attributes['code.column.number']}`,
   }));
+  const readable = errors.filter((e) => e.at.startsWith('demo/app/app.js:'));
   const chain = findChain(spans);
   const loaders = new Set(spans.filter((s) => s.service === SERVICES.web).map((s) => String(s.resource['demo.loader'] ?? '')));
   const vitals = Object.keys(byMetric).filter((n) => n.startsWith('browser.web_vital.'));
@@ -468,6 +481,7 @@ function report(c: Collector, since: number): Report {
     { name: 'web vitals', ok: vitals.length > 0, detail: vitals.map((v) => v.replace('browser.web_vital.', '')).join(', ') || 'none' },
     { name: 'uncaught TypeError', ok: errors.some((e) => e.type === 'TypeError' && e.kind === 'error'), detail: String(errors.filter((e) => e.type === 'TypeError').length) },
     { name: 'unhandled rejection', ok: errors.some((e) => e.kind === 'unhandledrejection'), detail: String(errors.filter((e) => e.kind === 'unhandledrejection').length) },
+    { name: 'readable stacks (source maps)', ok: readable.length === errors.length && errors.length > 0, detail: `${readable.length} of ${errors.length}` },
     { name: 'edge request durations', ok: (byMetric['http.server.request.duration'] ?? 0) > 0, detail: String(byMetric['http.server.request.duration'] ?? 0) },
   ];
   let chainInfo: Report['chain'];
@@ -492,6 +506,7 @@ function printReport(r: Report, viewer: string, seconds: number): void {
     `  spans          ${sum(r.spans)}   ${list(r.spans)}`,
     `  metric points  ${sum(r.points)}   ${[`web vitals ${vitals.map(([k, v]) => `${k.slice(18)} ${v}`).join(', ') || 'none'}`, list(other)].filter(Boolean).join('; ')}`,
     `  log records    ${r.logs}   errors ${r.errors.length}: ${Object.entries(groups).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'}`,
+    `  readable stacks  ${[...new Set(r.errors.map((e) => `${e.type} at ${e.at || '(minified)'}`))].join(' · ') || 'none'}`,
   ];
   if (r.chain) {
     lines.push(`  browser → worker → upstream: yes, trace ${r.chain.traceId} (root: ${r.chain.root})`);
@@ -522,7 +537,7 @@ function shutdown(): Promise<void> {
 async function main(): Promise<number> {
   const runStart = Date.now();
   ensureDist();
-  buildSite(join(DATA, 'site'));
+  await buildSite(join(DATA, 'site'), join(DATA, 'maps'));
   await buildWorker(join(DATA, 'worker'));
   say(`built ${show(join(DATA, 'site'))} (demo/app + dist) and ${show(join(DATA, 'worker'))} (esbuild)`);
 

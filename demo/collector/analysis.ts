@@ -254,13 +254,30 @@ export interface ErrorGroup {
   spanId: string;
   spanName: string;
   stacktrace: string;
+  /** The stack as it arrived, when it was symbolicated (--source-maps). */
+  minifiedStacktrace: string;
+  /** The top original frame the group is keyed by (`fn (file:line)`), '' for groups by type and message. */
+  topFrame: string;
   services: string[];
   sources: { spanEvent: number; log: number };
+  /** The attributes of the latest occurrence with a stack (for the API to add original frames). */
+  attributes: Attributes;
 }
 
 interface Occurrence {
   type: string; message: string; stacktrace: string; time: bigint; traceId: string; spanId: string;
-  spanName: string; service: string; source: 'spanEvent' | 'log';
+  spanName: string; service: string; source: 'spanEvent' | 'log'; attributes: Attributes;
+}
+
+/**
+ * What an error is grouped by: its top original frame when the stack was symbolicated (the
+ * symbolicator kept the minified one beside it and set code.*), so messages with ids in them
+ * still make one group and two throws with one message make two; else type and message.
+ */
+function topFrameOf(attrs: Attributes): string {
+  if (typeof attrs['plume.exception.minified_stacktrace'] !== 'string' || attrs['code.file.path'] === undefined) return '';
+  const fn = text(attrs['code.function.name']);
+  return `${fn || '<anonymous>'} (${text(attrs['code.file.path'])}:${text(attrs['code.line.number'])})`;
 }
 
 function isException(attrs: Attributes): boolean {
@@ -281,7 +298,7 @@ export function errorGroups(spans: SpanRow[], logs: LogRow[]): ErrorGroup[] {
         type: text(event.attributes['exception.type']), message: text(event.attributes['exception.message']),
         stacktrace: text(event.attributes['exception.stacktrace']),
         time: time || toBigInt(span.startTimeUnixNano), traceId: span.traceId, spanId: span.spanId,
-        spanName: span.name, service: span.service, source: 'spanEvent',
+        spanName: span.name, service: span.service, source: 'spanEvent', attributes: event.attributes,
       });
     }
   }
@@ -293,15 +310,16 @@ export function errorGroups(spans: SpanRow[], logs: LogRow[]): ErrorGroup[] {
       message: text(log.attributes['exception.message']) || text(log.body),
       stacktrace: text(log.attributes['exception.stacktrace']),
       time: time || toBigInt(log.observedTimeUnixNano), traceId: log.traceId, spanId: log.spanId,
-      spanName: '', service: log.service, source: 'log',
+      spanName: '', service: log.service, source: 'log', attributes: log.attributes,
     });
   }
 
   const groups: ErrorGroup[] = [];
-  for (const list of groupBy(occurrences, (o) => `${o.type}\n${o.message}`).values()) {
+  for (const list of groupBy(occurrences, (o) => `${o.type}\n${topFrameOf(o.attributes) || `\n${o.message}`}`).values()) {
     list.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
     const last = list[list.length - 1];
     const linked = [...list].reverse().find((o) => o.traceId) ?? last;
+    const withStack = [...list].reverse().find((o) => o.stacktrace);
     groups.push({
       type: last.type,
       message: last.message,
@@ -312,7 +330,10 @@ export function errorGroups(spans: SpanRow[], logs: LogRow[]): ErrorGroup[] {
       traceId: linked.traceId,
       spanId: linked.spanId,
       spanName: linked.spanName,
-      stacktrace: [...list].reverse().find((o) => o.stacktrace)?.stacktrace ?? '',
+      stacktrace: withStack?.stacktrace ?? '',
+      minifiedStacktrace: text(withStack?.attributes['plume.exception.minified_stacktrace']),
+      topFrame: topFrameOf(last.attributes),
+      attributes: withStack?.attributes ?? {},
       services: [...new Set(list.map((o) => o.service))].sort(),
       sources: {
         spanEvent: list.filter((o) => o.source === 'spanEvent').length,

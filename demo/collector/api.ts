@@ -1,6 +1,7 @@
 // The viewer's JSON API. Read-only: nothing under /api changes the store, so a page on another
 // origin gains nothing by making the browser call it.
 import { DURATION_METRICS, errorGroups, requestDurations, VITAL_METRICS, webVitals } from './analysis.js';
+import { viewerFrames } from './sourcemaps.js';
 import type { ReceiverState } from './state.js';
 import type { StatusFilter } from './types.js';
 
@@ -31,9 +32,10 @@ function statusParam<T extends string>(query: URLSearchParams, allowed: T[]): T 
   return raw as T;
 }
 
-export function handleApi(state: ReceiverState, method: string, path: string, query: URLSearchParams): ApiAnswer {
+export async function handleApi(state: ReceiverState, method: string, path: string, query: URLSearchParams): Promise<ApiAnswer> {
   if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { error: `${method} not allowed; the API is read-only` } };
   try {
+    if (path === '/api/errors') return await errors(state);
     return route(state, path, query);
   } catch (err) {
     if (err instanceof BadQuery) return { status: 400, body: { error: err.message } };
@@ -83,10 +85,6 @@ function route(state: ReceiverState, path: string, query: URLSearchParams): ApiA
     }
     case '/api/vitals':
       return ok(webVitals(store.metricsNamed(VITAL_METRICS)));
-    case '/api/errors': {
-      const { spans, logs } = store.exceptionSources();
-      return ok({ groups: errorGroups(spans, logs) });
-    }
     case '/api/durations':
       return ok({ rows: requestDurations(store.metricsNamed(DURATION_METRICS)) });
   }
@@ -100,4 +98,15 @@ function route(state: ReceiverState, path: string, query: URLSearchParams): ApiA
   }
   if (path.startsWith('/api/trace/')) return { status: 400, body: { error: 'a trace id is 32 hex characters' } };
   return { status: 404, body: { error: `no such API: ${path}` } };
+}
+
+/** Error groups; with --source-maps, each symbolicated group's original frames with source context. */
+async function errors(state: ReceiverState): Promise<ApiAnswer> {
+  const { spans, logs } = state.store.exceptionSources();
+  const groups = errorGroups(spans, logs);
+  const s = state.symbolicator;
+  const out = s
+    ? await Promise.all(groups.map(async ({ attributes, ...g }) => ({ ...g, frames: await viewerFrames(s, attributes) })))
+    : groups.map(({ attributes, ...g }) => g);
+  return { status: 200, body: { groups: out } };
 }

@@ -14,6 +14,8 @@ import {
 } from './receiver.js';
 import type { Signal } from './schema.js';
 import { Store, type StoreCounts } from './store.js';
+import { directorySymbolicator } from './sourcemaps.js';
+import type { SymbolicatorStats } from '../../src/edge/symbolicate/index.js';
 import type { LogQuery, LogRow, MetricQuery, MetricRow, SpanQuery, SpanRow, TraceQuery, TraceSummary } from './types.js';
 
 export type { Received, RequestRecord } from './receiver.js';
@@ -37,6 +39,11 @@ export interface CollectorOptions extends CorsOptions {
   invalidIds?: InvalidIdPolicy;
   /** Called with one line per receiver request (the CLI's --verbose). */
   log?: (line: string) => void;
+  /**
+   * A folder of private source maps (`<script path>.map`, `debug-id/<id>.map`, as plume/build
+   * writes them): exception stacks are symbolicated before they are stored, as the relay does.
+   */
+  sourceMaps?: string;
 }
 
 export interface FailNextOptions {
@@ -56,6 +63,8 @@ export interface Collector {
   readonly port: number;
   /** Live counters, reset in place by reset(). */
   readonly received: Received;
+  /** With sourceMaps: what the symbolicator did (stacks, frames, maps), per collector. */
+  readonly symbolication: SymbolicatorStats | undefined;
   /** The last 500 receiver requests (OTLP paths, preflights, strays), oldest first. */
   readonly requests: RequestRecord[];
   /** Resolves once pred(collector) is true; rejects after timeoutMs with what was received. */
@@ -92,6 +101,9 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     faults: [],
     log: options.log,
     startedAt: Date.now(),
+    symbolicator: options.sourceMaps
+      ? directorySymbolicator(options.sourceMaps, (m) => (options.log ?? console.warn)(`collector: symbolication: ${m}`))
+      : undefined,
   };
 
   // confighttp's defaults: idle connections kept a minute, a minute to send the request.
@@ -124,6 +136,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     url,
     port,
     received: state.received,
+    symbolication: state.symbolicator?.stats,
     requests: state.requests,
     async waitFor(pred, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

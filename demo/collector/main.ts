@@ -1,4 +1,5 @@
 // CLI: npx tsx demo/collector/main.ts --port 4318 --data .demo-data --cors-origin http://127.0.0.1:8080
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startCollector } from './index.js';
 
@@ -16,6 +17,7 @@ const USAGE = `Plume dev collector: OTLP/HTTP receiver, SQLite store and viewer.
   --max-body-bytes <n>     body limit, on the wire and decompressed (default 4194304)
   --max-spans <n>          rows kept per signal before the oldest rotate out (default 200000)
   --reject-invalid-ids     refuse a whole request over one bad id (as the OTel Collector does)
+  --source-maps <dir>      symbolicate exception stacks with the maps in <dir> (<script path>.map, debug-id/<id>.map)
   --verbose                one line per receiver request
   --help
 `;
@@ -46,6 +48,7 @@ try {
       'max-body-bytes': { type: 'string' },
       'max-spans': { type: 'string' },
       'reject-invalid-ids': { type: 'boolean' },
+      'source-maps': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -58,6 +61,10 @@ const args = parsed.values;
 if (args.help) {
   process.stdout.write(USAGE);
   process.exit(0);
+}
+
+if (args['source-maps'] !== undefined && !statSync(args['source-maps'], { throwIfNoEntry: false })?.isDirectory()) {
+  fail(`--source-maps ${args['source-maps']}: not a folder`);
 }
 
 const split = (list: string[] | undefined) => (list ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
@@ -74,6 +81,7 @@ const collector = await startCollector({
   maxSpans: integer('max-spans', args['max-spans']),
   invalidIds: args['reject-invalid-ids'] ? 'request' : 'item',
   log: args.verbose ? (line) => console.log(line) : undefined,
+  sourceMaps: args['source-maps'],
 }).catch((err: Error) => fail(`cannot start: ${err.message}`));
 
 const origins = split(args['cors-origin']);
@@ -84,6 +92,7 @@ console.log([
   `  viewer     ${collector.url}/`,
   `  CORS       ${args['cors-wildcard'] ? '* (wildcard, no credentials)' : origins.length ? origins.join(', ') : 'off'}`,
   `  store      ${args.data ? `${args.data}/collector.sqlite` : 'in memory'}`,
+  ...(args['source-maps'] ? [`  maps       ${args['source-maps']} (exception stacks symbolicated)`] : []),
 ].join('\n'));
 
 let stopping = false;

@@ -106,7 +106,7 @@ async function handle(state: ReceiverState, ex: Exchange): Promise<void> {
   const signal = SIGNAL_PATHS[ex.path];
   if (signal) return handleExport(state, ex, signal);
   if (ex.path.startsWith('/api/')) {
-    const { status, body } = handleApi(state, req.method ?? 'GET', ex.path, ex.query);
+    const { status, body } = await handleApi(state, req.method ?? 'GET', ex.path, ex.query);
     return ex.send(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }, JSON.stringify(body));
   }
   if (VIEWER_PATHS.has(ex.path)) {
@@ -198,6 +198,18 @@ async function handleExport(state: ReceiverState, ex: Exchange, signal: Signal):
   if (fault) {
     const extra: HeaderMap = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {};
     return sendStatus(ex, encoding, fault.status, fault.message, extra);
+  }
+
+  if (state.symbolicator && signal !== 'metrics') {
+    const bags = signal === 'logs'
+      ? (flat.rows as { attributes: Record<string, unknown> }[]).map((r) => r.attributes)
+      : (flat.rows as { events: { attributes: Record<string, unknown> }[] }[]).flatMap((r) => r.events.map((e) => e.attributes));
+    // Symbolication never costs an export: whatever goes wrong, the rows are stored as they came.
+    try {
+      await state.symbolicator.symbolicateAttributes(bags);
+    } catch (err) {
+      state.log?.(`symbolication failed: ${err instanceof Error ? err.message : err}`);
+    }
   }
 
   let rotated: number;

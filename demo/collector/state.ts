@@ -5,6 +5,7 @@ import type { CorsPolicy } from './cors.js';
 import type { InvalidIdPolicy } from './decode.js';
 import type { Signal } from './schema.js';
 import type { Store } from './store.js';
+import type { Symbolicator } from '../../src/edge/symbolicate/index.js';
 
 export interface Received {
   /** Requests answered on the receiver side (everything but the viewer and /api). */
@@ -61,4 +62,6 @@ export interface ReceiverState {
   faults: Fault[];
   log: ((line: string) => void) | undefined;
   startedAt: number;
+  /** --source-maps: exception stacks are symbolicated before they are stored. */
+  symbolicator?: Symbolicator;
 }

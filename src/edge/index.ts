@@ -6,6 +6,11 @@ export { instrumentVercel, type VercelEnv, type VercelHandler, type WaitUntilCon
 export { relay, type Relay, type RelayOptions } from './relay.js';
 export { checkOtlpProtobuf, type OtlpSignal } from './otlp-walk.js';
 export {
+  ATTR as SYMBOLICATION_ATTRIBUTES, bindingSource, createSymbolicator, symbolicateOtlpJson,
+  type BindingSourceOptions, type MapSourceFunction, type OriginalFrame, type StackResult, type StorageBinding,
+  type Symbolicator, type SymbolicatorOptions, type SymbolicatorStats,
+} from './symbolicate/index.js';
+export {
   contextMode, getPlume, requestContext, setRoute,
   type ConfigInput, type EdgeConfig,
 } from './core.js';

@@ -2,8 +2,10 @@
 // record with exception.* attributes (linked to the active span), an `exception` event on the
 // active span, and a count in the browser.errors metric. Bursts of one error are limited
 // (maxPerMinute per type+message); what is held back is counted, in the metric and in
-// plume.errors.suppressed on the next record of that error.
+// plume.errors.suppressed on the next record of that error. The debug IDs of the scripts in
+// a stack go with it (plume.exception.debug_ids), so the relay finds their source maps.
 import { now } from '../lib/clock.js';
+import { DEBUG_IDS, debugIdsOf } from '../lib/debug-ids.js';
 import { guard } from '../lib/diag.js';
 import { once } from '../lib/once.js';
 import { fullUrl, toUrl } from '../lib/url.js';
@@ -11,6 +13,8 @@ import { SeverityNumber } from '../sdk/logger.js';
 import { exceptionAttributes, Span } from '../sdk/span.js';
 import { getActiveSpan } from '../sdk/span-context.js';
 import type { Instrumentation } from './types.js';
+
+type Attrs = Record<string, string | number | string[]>;
 
 const WINDOW_MS = 60_000;
 const MAX_KEYS = 1000;
@@ -25,7 +29,7 @@ export const errorsInstrumentation = (): Instrumentation => ({
     const counter = once(() => ctx.core.getMeter('plume.errors').createCounter('browser.errors', { unit: '{error}', valueType: 'int', description: 'Uncaught errors, unhandled rejections and failed resource loads.' }));
     const seen = new Map<string, { since: number; n: number; held: number }>();
 
-    const record = (attrs: Record<string, string | number>, kind: string, time = now()) => {
+    const record = (attrs: Attrs, kind: string, time = now()) => {
       const type = String(attrs['exception.type'] ?? 'Error');
       counter().add(1, { 'exception.type': type, 'browser.error.kind': kind });
       const key = `${type}\u0000${attrs['exception.message'] ?? ''}`;
@@ -47,8 +51,14 @@ export const errorsInstrumentation = (): Instrumentation => ({
 
     // No error object (a cross-origin "Script error.", ResizeObserver's loop error): the
     // event's message stands, not "null".
-    const fromError = (error: unknown, fallback: Record<string, string>): Record<string, string | number> =>
-      error == null ? { ...fallback } : { ...fallback, ...exceptionAttributes(error) };
+    const fromError = (error: unknown, fallback: Record<string, string>): Attrs => {
+      if (error == null) return { ...fallback };
+      const attrs: Attrs = { ...fallback, ...exceptionAttributes(error) };
+      // The page owns those globals: whatever they hold, the error is still recorded.
+      const ids = attrs['exception.stacktrace'] && guard(() => debugIdsOf(attrs['exception.stacktrace'] as string));
+      if (ids) attrs[DEBUG_IDS] = ids;
+      return attrs;
+    };
 
     const onError = (e: Event, time?: number) => guard(() => {
       if (e.type === 'unhandledrejection') return onRejection(e, time);

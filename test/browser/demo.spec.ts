@@ -2,7 +2,8 @@
 // visit drives Chromium through both entry pages, the edge worker in workerd and the upstream),
 // and must report that everything arrived. Then, in each engine, the viewer is opened over the
 // store that run left behind: the browser → worker → upstream trace nested in its waterfall,
-// Web Vitals with a p75, the error groups. Screenshots of each view are attached.
+// Web Vitals with a p75, the error groups with readable stacks (the demo's app is minified, its
+// maps private). Screenshots of each view are attached.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,7 +83,8 @@ test.beforeAll(async ({}, testInfo) => {
   const own = testInfo.outputPath('store');
   mkdirSync(own, { recursive: true });
   copyFileSync(join(shared, 'collector.sqlite'), join(own, 'collector.sqlite'));
-  viewer = await startCollector({ dataDir: own });
+  // The site's private maps (the demo keeps them beside its store), for the viewer's source context.
+  viewer = await startCollector({ dataDir: own, sourceMaps: join(shared, 'maps') });
 });
 
 test.afterAll(async () => {
@@ -188,12 +190,17 @@ test('the Web Vitals view shows the visit\'s vitals with a p75', async ({ page }
   expect(await page.consoleErrors()).toEqual([]);
 });
 
-test('the errors view groups the uncaught TypeError and the unhandled rejection', async ({ page }, testInfo) => {
+test('the errors view groups the uncaught TypeError and the unhandled rejection, with readable stacks', async ({ page }, testInfo) => {
   await page.goto(`${viewer.url}/#/errors`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=error-group]').length > 0);
   const groups = await page.evaluate(() => [...document.querySelectorAll('[data-testid=error-group]')].map((g) => ({
     type: g.getAttribute('data-type'), message: g.querySelector('[data-testid=error-message]')?.textContent ?? '',
     count: Number(g.getAttribute('data-count')), trace: !!g.querySelector('[data-testid=error-trace-link]'),
+    top: g.getAttribute('data-top-frame') ?? '',
+    // The original frames are in the row after the group's.
+    frames: [...(g.nextElementSibling?.querySelectorAll('[data-testid=original-frame][data-mapped=true]') ?? [])]
+      .map((f) => `${f.getAttribute('data-file')}:${f.getAttribute('data-line')}`),
+    here: g.nextElementSibling?.querySelector('[data-testid=frame-context] .here')?.textContent ?? '',
   })));
   const typeError = groups.find((g) => g.type === 'TypeError' && g.message.includes('percent'));
   expect(typeError, JSON.stringify(groups)).toBeTruthy();
@@ -202,6 +209,13 @@ test('the errors view groups the uncaught TypeError and the unhandled rejection'
   const rejection = groups.find((g) => g.message.includes('Checkout failed: the payment service answered 503'));
   expect(rejection, JSON.stringify(groups)).toBeTruthy();
   expect(rejection!.count).toBeGreaterThanOrEqual(2);
+  // The app is minified: its stacks arrive unreadable and are shown in demo/app/app.js, with source.
+  const app = readFileSync(join(ROOT, 'demo/app/app.js'), 'utf8').split('\n');
+  const percent = app.findIndex((l) => l.includes('${coupon.percent}')) + 1;
+  expect(typeError!.top).toMatch(new RegExp(`\\(demo/app/app\\.js:${percent}\\)$`));
+  expect(typeError!.frames[0]).toBe(`demo/app/app.js:${percent}`);
+  expect(typeError!.here).toContain('${coupon.percent}% off');
+  expect(rejection!.frames[0]).toMatch(/^demo\/app\/app\.js:\d+$/);
   await shot(page, testInfo, 'errors');
   expect(await page.consoleErrors()).toEqual([]);
 });

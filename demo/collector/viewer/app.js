@@ -359,20 +359,38 @@ async function renderVitals() {
 // ---------------------------------------------------------------------------------------
 // Errors
 
+/** Original frames (symbolicated with --source-maps): each with a few lines of its source, the frame's line marked. */
+function originalFrames(frames) {
+  return h('ol', { class: 'frames', 'data-testid': 'original-frames' }, frames.map((f) => h('li', {
+    class: f.mapped ? 'frame' : 'frame unmapped', 'data-testid': 'original-frame', 'data-mapped': String(f.mapped),
+    'data-fn': f.fn, 'data-file': f.file, 'data-line': f.line, 'data-column': f.column,
+  },
+  h('div', { class: 'mono' }, h('strong', {}, f.fn || '<anonymous>'), ' ', h('span', { class: 'muted' }, `${f.file}:${f.line}:${f.column}`)),
+  f.context ? h('pre', { class: 'context', 'data-testid': 'frame-context' }, f.context.lines.map((line, i) => {
+    const n = f.context.first + i;
+    return h('div', { class: n === f.line ? 'here' : undefined, 'data-line': n },
+      h('span', { class: 'ln' }, String(n).padStart(4, ' ')), ' ', line);
+  })) : null)));
+}
+
 async function renderErrors() {
   const { groups } = await api('/api/errors');
   if (groups.length === 0) return [h('h2', {}, 'Errors'), empty('No exceptions yet (span events or logs with exception.type / exception.message).')];
   const rows = groups.map((g) => [
-    h('tr', { 'data-testid': 'error-group', 'data-type': g.type, 'data-count': g.count },
+    h('tr', { 'data-testid': 'error-group', 'data-type': g.type, 'data-count': g.count, 'data-top-frame': g.topFrame },
       h('td', { class: 'mono error-text', 'data-testid': 'error-type' }, g.type || '(no type)'),
-      h('td', { 'data-testid': 'error-message' }, g.message),
+      h('td', { 'data-testid': 'error-message' }, g.message,
+        g.topFrame ? h('div', { class: 'mono muted', 'data-testid': 'error-top-frame' }, `at ${g.topFrame}`) : null),
       h('td', { class: 'num', 'data-testid': 'error-count' }, g.count),
       h('td', { class: 'mono', 'data-testid': 'error-last-seen' }, fmtTime(g.lastSeenMs)),
       h('td', {}, g.services.map((s) => [serviceBadge(s), ' '])),
       h('td', {}, g.traceId
         ? h('a', { href: `#/trace/${g.traceId}${g.spanId ? `?span=${g.spanId}` : ''}`, 'data-testid': 'error-trace-link' }, 'trace')
         : h('span', { class: 'muted' }, 'no trace'))),
-    g.stacktrace ? h('tr', { class: 'stack' }, h('td', { colspan: 6 },
+    g.frames ? h('tr', { class: 'stack' }, h('td', { colspan: 6 }, originalFrames(g.frames),
+      h('details', {}, h('summary', { class: 'muted' }, 'stack trace as it arrived (minified)'),
+        h('pre', { 'data-testid': 'error-minified-stacktrace' }, g.minifiedStacktrace)))) : null,
+    g.stacktrace && !g.frames ? h('tr', { class: 'stack' }, h('td', { colspan: 6 },
       h('details', {}, h('summary', { class: 'muted' }, 'stack trace'), h('pre', { 'data-testid': 'error-stacktrace' }, g.stacktrace)))) : null,
   ]);
   return [
