@@ -4,7 +4,7 @@ export { instrument, type ExecutionContextLike, type Instrumented, type ModuleWo
 export { instrumentDeno, type DenoEnv, type DenoHandler, type DenoServeInfo } from './adapter/deno.js';
 export { instrumentVercel, type VercelEnv, type VercelHandler, type WaitUntilContext } from './adapter/vercel.js';
 export { relay, type Relay, type RelayOptions } from './relay.js';
-export { checkOtlpProtobuf, type OtlpSignal } from './otlp-walk.js';
+export { checkOtlpJson, checkOtlpProtobuf, type OtlpMessage, type OtlpSignal } from './otlp-walk.js';
 export {
   contextMode, getPlume, requestContext, setRoute,
   type ConfigInput, type EdgeConfig,
