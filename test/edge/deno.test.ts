@@ -31,7 +31,9 @@ afterAll(async () => {
   tmp?.remove();
 });
 
-const harness = (): Harness => ({ base: `http://127.0.0.1:${deno.port}`, collector, upstream, gate, service: 'edge-deno', runtime: 'deno' });
+const harness = (): Harness => ({
+  base: `http://127.0.0.1:${deno.port}`, collector, upstream, gate, service: 'edge-deno', runtime: 'deno', client: '127.0.0.1',
+});
 
 describe('deno', () => {
   runtimeSuite(harness);

@@ -68,7 +68,9 @@ afterAll(async () => {
   tmp?.remove();
 });
 
-const harness = (): Harness => ({ base: base('wasm'), collector, upstream, gate, service: 'edge-workerd-wasm', runtime: 'workerd' });
+const harness = (): Harness => ({
+  base: base('wasm'), collector, upstream, gate, service: 'edge-workerd-wasm', runtime: 'workerd', client: '127.0.0.1',
+});
 const alsHarness = (): Harness => ({ ...harness(), base: base('als'), service: 'edge-workerd-als' });
 
 describe('workerd', () => {
