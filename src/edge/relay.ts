@@ -315,12 +315,28 @@ export function relay(options: RelayOptions): Relay {
     for (const s of secrets) line = line.split(s).join('REDACTED');
     warn(W_RELAY_COLLECTOR, line);
   };
+  /** The first KiB of the collector's body, as a quoted string for the log line (the rest is not read). */
   const words = async (res: Response): Promise<string> => {
-    let got: Read;
-    try { got = await readLimited(res.body, MAX_WORDS_BYTES); } catch { return '(its body could not be read)'; }
-    if (got === TIMED_OUT) return '';
-    const bytes = got === TOO_LARGE ? '(a body over 1 KiB, not read)' : new TextDecoder().decode(got);
-    return bytes ? `: ${JSON.stringify(bytes)}` : '';
+    const reader = res.body?.getReader();
+    if (!reader) return '';
+    const chunks: Uint8Array[] = [];
+    let n = 0;
+    try {
+      while (n < MAX_WORDS_BYTES) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        n += value.byteLength;
+      }
+    } catch {
+      return ' (its body could not be read)';
+    } finally {
+      reader.cancel().catch(() => {});
+    }
+    const all = new Uint8Array(n);
+    chunks.reduce((at, c) => { all.set(c, at); return at + c.byteLength; }, 0);
+    const said = new TextDecoder().decode(all.subarray(0, MAX_WORDS_BYTES));
+    return said ? `: ${JSON.stringify(said)}${n > MAX_WORDS_BYTES ? ' (and more)' : ''}` : '';
   };
   const discard = (res: Response) => { res.body?.cancel().catch(() => {}); };
 
