@@ -110,56 +110,64 @@ const SCHEMA: Record<string, Spec> = {
   ExportLogsPartialSuccess: { 1: 'rejected_log_records int64', 2: 'error_message string' },
 };
 
-const VARINTS = new Set(['bool', 'int32', 'sint32', 'uint32', 'int64', 'uint64', 'enum']);
+const VARINTS = ['bool', 'int32', 'sint32', 'uint32', 'int64', 'uint64', 'enum'];
 const WIRE: Record<string, number> = {
   string: STRING, bytes: BYTES, id16: ID16, id8: ID8, fixed32: FIXED32, fixed64: FIXED64, sfixed64: FIXED64, double: FIXED64,
+};
+const ROOT_NAMES = {
+  request: { traces: 'ExportTraceServiceRequest', metrics: 'ExportMetricsServiceRequest', logs: 'ExportLogsServiceRequest' },
+  response: { traces: 'ExportTraceServiceResponse', metrics: 'ExportMetricsServiceResponse', logs: 'ExportLogsServiceResponse' },
 };
 
 interface Field { name: string; type: string; repeated: boolean; msg: number }
 
-// Compiled once: per message, an array from field number to wire kind (0: unknown field), and
-// its fields by JSON name (lowerCamelCase, and the proto name, which proto3 JSON also accepts).
-const NAMES = Object.keys(SCHEMA);
-const FIELDS: Field[][] = NAMES.map((name) => Object.values(SCHEMA[name]).map((f) => {
-  const [fieldName, decl] = f.split(' ');
-  const repeated = decl.endsWith('[]');
-  const type = repeated ? decl.slice(0, -2) : decl;
-  return { name: fieldName, type, repeated, msg: NAMES.indexOf(type) };
-}));
-const TABLE: Uint8Array[] = NAMES.map((name, m) => {
-  const numbers = Object.keys(SCHEMA[name]).map(Number);
-  const t = new Uint8Array(Math.max(0, ...numbers) + 1);
-  numbers.forEach((n, k) => {
-    const { type, repeated, msg } = FIELDS[m][k];
-    if (msg >= 0) t[n] = MSG + msg;
-    else if (VARINTS.has(type)) t[n] = repeated ? PACKED_VARINT : VARINT;
-    else t[n] = repeated && WIRE[type] === FIXED64 ? PACKED64 : WIRE[type];
-  });
-  return t;
-});
-const JSON_FIELDS: Map<string, Field>[] = FIELDS.map((fields) => {
-  const byName = new Map<string, Field>();
-  for (const f of fields) {
-    byName.set(f.name, f);
-    byName.set(f.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), f);
-  }
-  return byName;
-});
-
 /** Which message of a signal: what the browser posts, or what the collector answers. */
-export type OtlpMessage = 'request' | 'response';
-const ROOTS: Record<OtlpMessage, Record<OtlpSignal, number>> = {
-  request: {
-    traces: NAMES.indexOf('ExportTraceServiceRequest'),
-    metrics: NAMES.indexOf('ExportMetricsServiceRequest'),
-    logs: NAMES.indexOf('ExportLogsServiceRequest'),
-  },
-  response: {
-    traces: NAMES.indexOf('ExportTraceServiceResponse'),
-    metrics: NAMES.indexOf('ExportMetricsServiceResponse'),
-    logs: NAMES.indexOf('ExportLogsServiceResponse'),
-  },
-};
+export type OtlpMessage = keyof typeof ROOT_NAMES;
+
+// Compiled at the first check, not at import, so that a bundle which imports plume/edge but
+// never checks (instrument() alone) drops the schema: per message, an array from field number
+// to wire kind (0: unknown field), and its fields by JSON name (lowerCamelCase, and the proto
+// name, which proto3 JSON also accepts).
+let NAMES: string[] = [];
+let FIELDS: Field[][] = [];
+let TABLE: Uint8Array[] = [];
+let JSON_FIELDS: Map<string, Field>[] = [];
+
+function compile(): void {
+  if (NAMES.length) return;
+  const names = Object.keys(SCHEMA);
+  FIELDS = names.map((name) => Object.values(SCHEMA[name]).map((f) => {
+    const [fieldName, decl] = f.split(' ');
+    const repeated = decl.endsWith('[]');
+    const type = repeated ? decl.slice(0, -2) : decl;
+    return { name: fieldName, type, repeated, msg: names.indexOf(type) };
+  }));
+  TABLE = names.map((name, m) => {
+    const numbers = Object.keys(SCHEMA[name]).map(Number);
+    const t = new Uint8Array(Math.max(0, ...numbers) + 1);
+    numbers.forEach((n, k) => {
+      const { type, repeated, msg } = FIELDS[m][k];
+      if (msg >= 0) t[n] = MSG + msg;
+      else if (VARINTS.includes(type)) t[n] = repeated ? PACKED_VARINT : VARINT;
+      else t[n] = repeated && WIRE[type] === FIXED64 ? PACKED64 : WIRE[type];
+    });
+    return t;
+  });
+  JSON_FIELDS = FIELDS.map((fields) => {
+    const byName = new Map<string, Field>();
+    for (const f of fields) {
+      byName.set(f.name, f);
+      byName.set(f.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), f);
+    }
+    return byName;
+  });
+  NAMES = names;
+}
+
+function root(message: OtlpMessage, signal: OtlpSignal): number {
+  compile();
+  return NAMES.indexOf(ROOT_NAMES[message][signal]);
+}
 
 class Malformed extends Error {}
 
@@ -274,7 +282,7 @@ export function checkOtlpProtobuf(signal: OtlpSignal, body: Uint8Array, message:
   B = body;
   P = 0;
   try {
-    walk(ROOTS[message][signal], body.length, 0);
+    walk(root(message, signal), body.length, 0);
     return undefined;
   } catch (e) {
     if (e instanceof Malformed) return e.message;
@@ -373,17 +381,17 @@ export function checkOtlpJson(signal: OtlpSignal, body: Uint8Array, message: Otl
   } catch (e) {
     return `invalid JSON (${(e as Error)?.message ?? e})`;
   }
-  const root = ROOTS[message][signal];
+  const top = root(message, signal);
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'the body is not a JSON object';
   if (message === 'request') {
     // A request names its signal's list: {} or another signal's body is not this signal's export.
-    const list = FIELDS[root][0];
+    const list = FIELDS[top][0];
     const own = value as Record<string, unknown>;
     const camel = list.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     if (!Array.isArray(own[camel]) && !Array.isArray(own[list.name])) return `the top-level "${camel}" array is missing`;
   }
   try {
-    walkJson(root, value, 0, '(top level)');
+    walkJson(top, value, 0, '(top level)');
     return undefined;
   } catch (e) {
     if (e instanceof Malformed) return e.message;
