@@ -13,7 +13,7 @@ import { errorTypeOf, httpClient, type ClientRequest } from '../instrument/http-
 import { tracedFetch } from '../instrument/fetch.js';
 import type { InstrumentationContext } from '../instrument/types.js';
 import { now } from '../lib/clock.js';
-import { guard, warnOnce, W_UNSUPPORTED, W_WASM_FALLBACK } from '../lib/diag.js';
+import { guard, warnOnce, W_CALLBACK, W_UNSUPPORTED, W_WASM_FALLBACK, W_WRONG_TYPE } from '../lib/diag.js';
 import { defaultPort, fullUrl, hostOf, urlQuery } from '../lib/url.js';
 import { resolveConfig, type PlumeConfig, type ResolvedConfig } from '../sdk/config.js';
 import { context, ROOT_CONTEXT, setContextManager, type Context } from '../sdk/context.js';
@@ -32,6 +32,12 @@ export interface EdgeConfig extends PlumeConfig {
    * becomes http.route and the SERVER span's name. Routers that learn it later call setRoute().
    */
   route?: (request: Request) => string | undefined;
+  /**
+   * The client's address, when you know better than the runtime adapter (your own proxy in
+   * front, whose header you trust): the SERVER span's client.address and relay()'s rate limit
+   * both use it. Default: what the adapter vouches for (see clientAddressOf).
+   */
+  clientAddress?: (request: Request) => string | undefined;
 }
 
 /** A config, or a function of the runtime's env (bindings, secrets) that returns one. */
@@ -45,6 +51,11 @@ export interface Scheduling {
   after?: Promise<unknown>;
   /** The peer's address as the runtime saw it (network.peer.*). */
   peer?: { address?: string; port?: number };
+  /**
+   * The client's address as the platform vouches for it: the runtime's own view of the
+   * connection, or a header its front end overwrites; never a header the client could have set.
+   */
+  client?: string;
 }
 
 /** What the handler adapter gets: call the user's handler inside this. */
@@ -63,6 +74,7 @@ interface Instance {
   core: Core;
   config: ResolvedConfig;
   route?: (request: Request) => string | undefined;
+  clientAddress?: (request: Request) => string | undefined;
   tracer: ReturnType<Core['getTracer']>;
   duration: ReturnType<ReturnType<Core['getMeter']>['createHistogram']>;
   client?: (method: unknown, target: unknown) => ClientRequest | undefined;
@@ -76,6 +88,8 @@ interface RequestState {
   method: string;
   scheme: string;
   route?: string;
+  /** The client address of the one rule (clientAddressOf): client.address, and relay()'s rate-limit key. */
+  client?: string;
   /** Outbound fetches not yet answered, and the handler's waitUntil work. */
   pending: Set<Promise<unknown>>;
   /** The response is out and its background work is over: no longer "in flight". */
@@ -135,6 +149,35 @@ export const getPlume = (): Plume | undefined => lastInstance?.core;
  * `context.with(requestContext(request), () => fetch(url))`.
  */
 export const requestContext = (request: Request): Context | undefined => byRequest.get(request)?.ctx;
+
+/**
+ * The one client-address rule, for the SERVER span's client.address and relay()'s rate limit:
+ * an explicit clientAddress(request) when one is given, else what the runtime adapter vouches
+ * for (Scheduling.client). Never a forwarding header as the client sent it: anyone can write
+ * X-Forwarded-For. A callback that throws or returns a non-string gives no address.
+ */
+export function clientAddressOf(request: Request, explicit: unknown, vouched: string | undefined): string | undefined {
+  let given: unknown = vouched;
+  if (explicit !== undefined) {
+    try {
+      given = typeof explicit === 'function' ? explicit(request) : undefined;
+    } catch (e) {
+      warnOnce(W_CALLBACK, `clientAddress(request) threw: ${(e as Error)?.message ?? e}; no client address`);
+      given = undefined;
+    }
+  }
+  const address = typeof given === 'string' ? given.trim() : '';
+  return address ? address.slice(0, 256) : undefined;
+}
+
+/**
+ * The client address of a request being served by an instrumented handler (what its SERVER
+ * span records), or with an explicit rule, that rule's answer; undefined when nothing vouches.
+ */
+export function requestClientAddress(request: Request, explicit?: unknown): string | undefined {
+  if (explicit !== undefined) return clientAddressOf(request, explicit, undefined);
+  return byRequest.get(request)?.client;
+}
 
 /** Names the request's route once the router knows it: http.route and the span name. */
 export function setRoute(request: Request, route: string): void {
@@ -240,7 +283,11 @@ function pickWasm(config: ResolvedConfig): { mode: 'wasm' | 'js' | 'auto'; wasm?
 }
 
 function createInstance(raw: EdgeConfig, runtime: string): Instance {
-  const { route, ...plumeConfig } = (raw && typeof raw === 'object' ? raw : {}) as EdgeConfig;
+  const { route, clientAddress: givenAddress, ...plumeConfig } = (raw && typeof raw === 'object' ? raw : {}) as EdgeConfig;
+  if (givenAddress !== undefined && typeof givenAddress !== 'function') {
+    warnOnce(W_WRONG_TYPE, 'config.clientAddress must be a function of the request: ignored');
+  }
+  const clientAddress = typeof givenAddress === 'function' ? givenAddress : undefined;
   // Validated exactly as init() does: unknown keys warn, a bad endpoint is a TypeError.
   const config = resolveConfig(raw && typeof raw === 'object' ? plumeConfig : raw, undefined, { serviceName: `unknown_service:${runtime}` });
   if (config.transport === 'beacon') warnOnce(W_UNSUPPORTED, 'config.transport "beacon": there is no sendBeacon on the edge; fetch is used');
@@ -266,7 +313,7 @@ function createInstance(raw: EdgeConfig, runtime: string): Instance {
   };
   const meter = core.getMeter('plume.edge', SDK_VERSION);
   return {
-    core, config, route,
+    core, config, route, clientAddress,
     tracer: core.getTracer('plume.edge', SDK_VERSION),
     duration: meter.createHistogram('http.server.request.duration', {
       unit: 's', description: 'Duration of HTTP server requests.', advice: { explicitBucketBoundaries: DURATION_BUCKETS },
@@ -279,14 +326,6 @@ function createInstance(raw: EdgeConfig, runtime: string): Instance {
 // ---- the request
 
 const spanName = (method: string, route: string | undefined): string => `${method === '_OTHER' ? 'HTTP' : method}${route ? ` ${route}` : ''}`;
-
-/** The original client behind the proxies if a header says, else the peer (HTTP semconv). */
-function clientAddress(h: Headers, peer: string | undefined): string | undefined {
-  const cf = h.get('cf-connecting-ip');
-  if (cf) return cf.trim();
-  const xff = h.get('x-forwarded-for');
-  return (xff && xff.split(',')[0].trim()) || peer;
-}
 
 /** Splits a header list on commas outside quoted strings. */
 function splitList(v: string): string[] {
@@ -464,6 +503,7 @@ export function edgeHandler<Env>(config: ConfigInput<Env>, runtime: string) {
     const given = guard(() => inst.route?.(request));
     const route = typeof given === 'string' && given ? given : undefined;
     const h = request.headers;
+    const client = clientAddressOf(request, inst.clientAddress, sched.client);
     const attributes: Record<string, unknown> = {
       'http.request.method': method,
       'url.full': fullUrl(url, inst.config.redactQueryParams),
@@ -473,7 +513,7 @@ export function edgeHandler<Env>(config: ConfigInput<Env>, runtime: string) {
       'server.address': hostOf(url),
       'server.port': defaultPort(url),
       'user_agent.original': h.get('user-agent') ?? undefined,
-      'client.address': clientAddress(h, sched.peer?.address),
+      'client.address': client,
       'network.peer.address': sched.peer?.address,
       'network.peer.port': sched.peer?.port,
       'http.route': route,
@@ -483,7 +523,7 @@ export function edgeHandler<Env>(config: ConfigInput<Env>, runtime: string) {
     const parent = propagation.extract(ROOT_CONTEXT, h);
     const span = inst.tracer.startSpan(spanName(method, route), { kind: SpanKind.SERVER, attributes }, parent);
     const state: RequestState = {
-      inst, span, ctx: ROOT_CONTEXT, method, scheme: attributes['url.scheme'] as string, route,
+      inst, span, ctx: ROOT_CONTEXT, method, scheme: attributes['url.scheme'] as string, route, client,
       pending: new Set(), done: false, since: Date.now(),
     };
     state.ctx = setSpan(parent, span).setValue(REQUEST_KEY, state);

@@ -1,6 +1,7 @@
-// A protobuf wire-format walker for Export{Trace,Metrics,Logs}ServiceRequest: it checks that a
-// body is a well-formed message tree of the signal's request type without decoding it (no
-// objects, no strings, one pass). What it checks, per the official .proto files:
+// Checks that a body is an OTLP export of its signal before the relay forwards it, without
+// decoding it into objects. One schema (SCHEMA, from the official .proto files) and two walks.
+//
+// Protobuf, the wire format walked in one pass (no objects, no strings):
 // - every tag is a valid varint with a field number > 0 and a wire type of 0, 1, 2 or 5
 //   (groups are not in OTLP and are refused);
 // - every length stays inside its enclosing message, every varint ends within 10 bytes;
@@ -11,78 +12,162 @@
 //   trace and span ids are empty or 16 and 8 bytes (the Collector refuses other lengths).
 // One deliberate difference: the Collector's decoder treats a known field with the wrong wire
 // type as unknown; no encoder writes one and garbage almost always does, so here it is refused.
+//
+// OTLP/JSON, over the parsed value: see checkOtlpJson. The collector's answers (partial
+// success) are checked by the same walks before the relay passes them to the browser.
 
 export type OtlpSignal = 'traces' | 'metrics' | 'logs';
 
-// Field kinds. Message kinds are MSG + index into MESSAGES.
+// Field kinds of the wire format. Message kinds are MSG + index into NAMES.
 const VARINT = 1, FIXED64 = 2, FIXED32 = 3, STRING = 4, BYTES = 5, ID16 = 6, ID8 = 7, PACKED64 = 8, PACKED_VARINT = 9;
 const MSG = 16;
 const MAX_DEPTH = 128;
 
-type Spec = Record<number, number | string>;
-const SPECS: Record<string, Spec> = {
-  AnyValue: { 1: STRING, 2: VARINT, 3: VARINT, 4: FIXED64, 5: 'ArrayValue', 6: 'KeyValueList', 7: BYTES, 8: VARINT },
-  ArrayValue: { 1: 'AnyValue' },
-  KeyValueList: { 1: 'KeyValue' },
-  KeyValue: { 1: STRING, 2: 'AnyValue', 3: VARINT },
-  InstrumentationScope: { 1: STRING, 2: STRING, 3: 'KeyValue', 4: VARINT },
-  EntityRef: { 1: STRING, 2: STRING, 3: STRING, 4: STRING },
-  Resource: { 1: 'KeyValue', 2: VARINT, 3: 'EntityRef' },
-
-  ExportTraceServiceRequest: { 1: 'ResourceSpans' },
-  ResourceSpans: { 1: 'Resource', 2: 'ScopeSpans', 3: STRING },
-  ScopeSpans: { 1: 'InstrumentationScope', 2: 'Span', 3: STRING },
-  Span: {
-    1: ID16, 2: ID8, 3: STRING, 4: ID8, 5: STRING, 6: VARINT, 7: FIXED64, 8: FIXED64, 9: 'KeyValue', 10: VARINT,
-    11: 'Event', 12: VARINT, 13: 'Link', 14: VARINT, 15: 'Status', 16: FIXED32,
+// The schema, from the official .proto files: per message, field number → "proto_name type",
+// "[]" marking a repeated field. Types are the proto scalar types, a message name, or id16 and
+// id8 (bytes that must be 16 or 8 long; hex in OTLP/JSON). Both walkers read it.
+type Spec = Record<number, string>;
+const SCHEMA: Record<string, Spec> = {
+  AnyValue: {
+    1: 'string_value string', 2: 'bool_value bool', 3: 'int_value int64', 4: 'double_value double', 5: 'array_value ArrayValue',
+    6: 'kvlist_value KeyValueList', 7: 'bytes_value bytes', 8: 'string_value_strindex int32',
   },
-  Event: { 1: FIXED64, 2: STRING, 3: 'KeyValue', 4: VARINT },
-  Link: { 1: ID16, 2: ID8, 3: STRING, 4: 'KeyValue', 5: VARINT, 6: FIXED32 },
-  Status: { 2: STRING, 3: VARINT },
+  ArrayValue: { 1: 'values AnyValue[]' },
+  KeyValueList: { 1: 'values KeyValue[]' },
+  KeyValue: { 1: 'key string', 2: 'value AnyValue', 3: 'key_strindex int32' },
+  InstrumentationScope: { 1: 'name string', 2: 'version string', 3: 'attributes KeyValue[]', 4: 'dropped_attributes_count uint32' },
+  EntityRef: { 1: 'schema_url string', 2: 'type string', 3: 'id_keys string[]', 4: 'description_keys string[]' },
+  Resource: { 1: 'attributes KeyValue[]', 2: 'dropped_attributes_count uint32', 3: 'entity_refs EntityRef[]' },
 
-  ExportMetricsServiceRequest: { 1: 'ResourceMetrics' },
-  ResourceMetrics: { 1: 'Resource', 2: 'ScopeMetrics', 3: STRING },
-  ScopeMetrics: { 1: 'InstrumentationScope', 2: 'Metric', 3: STRING },
-  Metric: { 1: STRING, 2: STRING, 3: STRING, 5: 'Gauge', 7: 'Sum', 9: 'Histogram', 10: 'ExponentialHistogram', 11: 'Summary', 12: 'KeyValue' },
-  Gauge: { 1: 'NumberDataPoint' },
-  Sum: { 1: 'NumberDataPoint', 2: VARINT, 3: VARINT },
-  Histogram: { 1: 'HistogramDataPoint', 2: VARINT },
-  ExponentialHistogram: { 1: 'ExponentialHistogramDataPoint', 2: VARINT },
-  Summary: { 1: 'SummaryDataPoint' },
-  NumberDataPoint: { 2: FIXED64, 3: FIXED64, 4: FIXED64, 5: 'Exemplar', 6: FIXED64, 7: 'KeyValue', 8: VARINT },
+  ExportTraceServiceRequest: { 1: 'resource_spans ResourceSpans[]' },
+  ResourceSpans: { 1: 'resource Resource', 2: 'scope_spans ScopeSpans[]', 3: 'schema_url string' },
+  ScopeSpans: { 1: 'scope InstrumentationScope', 2: 'spans Span[]', 3: 'schema_url string' },
+  Span: {
+    1: 'trace_id id16', 2: 'span_id id8', 3: 'trace_state string', 4: 'parent_span_id id8', 5: 'name string', 6: 'kind enum',
+    7: 'start_time_unix_nano fixed64', 8: 'end_time_unix_nano fixed64', 9: 'attributes KeyValue[]', 10: 'dropped_attributes_count uint32',
+    11: 'events Event[]', 12: 'dropped_events_count uint32', 13: 'links Link[]', 14: 'dropped_links_count uint32', 15: 'status Status',
+    16: 'flags fixed32',
+  },
+  Event: { 1: 'time_unix_nano fixed64', 2: 'name string', 3: 'attributes KeyValue[]', 4: 'dropped_attributes_count uint32' },
+  Link: {
+    1: 'trace_id id16', 2: 'span_id id8', 3: 'trace_state string', 4: 'attributes KeyValue[]', 5: 'dropped_attributes_count uint32',
+    6: 'flags fixed32',
+  },
+  Status: { 2: 'message string', 3: 'code enum' },
+
+  ExportMetricsServiceRequest: { 1: 'resource_metrics ResourceMetrics[]' },
+  ResourceMetrics: { 1: 'resource Resource', 2: 'scope_metrics ScopeMetrics[]', 3: 'schema_url string' },
+  ScopeMetrics: { 1: 'scope InstrumentationScope', 2: 'metrics Metric[]', 3: 'schema_url string' },
+  Metric: {
+    1: 'name string', 2: 'description string', 3: 'unit string', 5: 'gauge Gauge', 7: 'sum Sum', 9: 'histogram Histogram',
+    10: 'exponential_histogram ExponentialHistogram', 11: 'summary Summary', 12: 'metadata KeyValue[]',
+  },
+  Gauge: { 1: 'data_points NumberDataPoint[]' },
+  Sum: { 1: 'data_points NumberDataPoint[]', 2: 'aggregation_temporality enum', 3: 'is_monotonic bool' },
+  Histogram: { 1: 'data_points HistogramDataPoint[]', 2: 'aggregation_temporality enum' },
+  ExponentialHistogram: { 1: 'data_points ExponentialHistogramDataPoint[]', 2: 'aggregation_temporality enum' },
+  Summary: { 1: 'data_points SummaryDataPoint[]' },
+  NumberDataPoint: {
+    2: 'start_time_unix_nano fixed64', 3: 'time_unix_nano fixed64', 4: 'as_double double', 5: 'exemplars Exemplar[]',
+    6: 'as_int sfixed64', 7: 'attributes KeyValue[]', 8: 'flags uint32',
+  },
   HistogramDataPoint: {
-    2: FIXED64, 3: FIXED64, 4: FIXED64, 5: FIXED64, 6: PACKED64, 7: PACKED64, 8: 'Exemplar', 9: 'KeyValue', 10: VARINT,
-    11: FIXED64, 12: FIXED64,
+    2: 'start_time_unix_nano fixed64', 3: 'time_unix_nano fixed64', 4: 'count fixed64', 5: 'sum double', 6: 'bucket_counts fixed64[]',
+    7: 'explicit_bounds double[]', 8: 'exemplars Exemplar[]', 9: 'attributes KeyValue[]', 10: 'flags uint32', 11: 'min double',
+    12: 'max double',
   },
   ExponentialHistogramDataPoint: {
-    1: 'KeyValue', 2: FIXED64, 3: FIXED64, 4: FIXED64, 5: FIXED64, 6: VARINT, 7: FIXED64, 8: 'Buckets', 9: 'Buckets',
-    10: VARINT, 11: 'Exemplar', 12: FIXED64, 13: FIXED64, 14: FIXED64,
+    1: 'attributes KeyValue[]', 2: 'start_time_unix_nano fixed64', 3: 'time_unix_nano fixed64', 4: 'count fixed64', 5: 'sum double',
+    6: 'scale sint32', 7: 'zero_count fixed64', 8: 'positive Buckets', 9: 'negative Buckets', 10: 'flags uint32',
+    11: 'exemplars Exemplar[]', 12: 'min double', 13: 'max double', 14: 'zero_threshold double',
   },
-  Buckets: { 1: VARINT, 2: PACKED_VARINT },
-  SummaryDataPoint: { 2: FIXED64, 3: FIXED64, 4: FIXED64, 5: FIXED64, 6: 'ValueAtQuantile', 7: 'KeyValue', 8: VARINT },
-  ValueAtQuantile: { 1: FIXED64, 2: FIXED64 },
-  Exemplar: { 2: FIXED64, 3: FIXED64, 4: ID8, 5: ID16, 6: FIXED64, 7: 'KeyValue' },
+  Buckets: { 1: 'offset sint32', 2: 'bucket_counts uint64[]' },
+  SummaryDataPoint: {
+    2: 'start_time_unix_nano fixed64', 3: 'time_unix_nano fixed64', 4: 'count fixed64', 5: 'sum double',
+    6: 'quantile_values ValueAtQuantile[]', 7: 'attributes KeyValue[]', 8: 'flags uint32',
+  },
+  ValueAtQuantile: { 1: 'quantile double', 2: 'value double' },
+  Exemplar: {
+    2: 'time_unix_nano fixed64', 3: 'as_double double', 4: 'span_id id8', 5: 'trace_id id16', 6: 'as_int sfixed64',
+    7: 'filtered_attributes KeyValue[]',
+  },
 
-  ExportLogsServiceRequest: { 1: 'ResourceLogs' },
-  ResourceLogs: { 1: 'Resource', 2: 'ScopeLogs', 3: STRING },
-  ScopeLogs: { 1: 'InstrumentationScope', 2: 'LogRecord', 3: STRING },
-  LogRecord: { 1: FIXED64, 2: VARINT, 3: STRING, 5: 'AnyValue', 6: 'KeyValue', 7: VARINT, 8: FIXED32, 9: ID16, 10: ID8, 11: FIXED64, 12: STRING },
+  ExportLogsServiceRequest: { 1: 'resource_logs ResourceLogs[]' },
+  ResourceLogs: { 1: 'resource Resource', 2: 'scope_logs ScopeLogs[]', 3: 'schema_url string' },
+  ScopeLogs: { 1: 'scope InstrumentationScope', 2: 'log_records LogRecord[]', 3: 'schema_url string' },
+  LogRecord: {
+    1: 'time_unix_nano fixed64', 2: 'severity_number enum', 3: 'severity_text string', 5: 'body AnyValue', 6: 'attributes KeyValue[]',
+    7: 'dropped_attributes_count uint32', 8: 'flags fixed32', 9: 'trace_id id16', 10: 'span_id id8', 11: 'observed_time_unix_nano fixed64',
+    12: 'event_name string',
+  },
+
+  // The collector's answers: partial success is what the browser needs of them.
+  ExportTraceServiceResponse: { 1: 'partial_success ExportTracePartialSuccess' },
+  ExportTracePartialSuccess: { 1: 'rejected_spans int64', 2: 'error_message string' },
+  ExportMetricsServiceResponse: { 1: 'partial_success ExportMetricsPartialSuccess' },
+  ExportMetricsPartialSuccess: { 1: 'rejected_data_points int64', 2: 'error_message string' },
+  ExportLogsServiceResponse: { 1: 'partial_success ExportLogsPartialSuccess' },
+  ExportLogsPartialSuccess: { 1: 'rejected_log_records int64', 2: 'error_message string' },
 };
 
-// Compiled once: per message, an array from field number to kind (0: unknown field).
-const NAMES = Object.keys(SPECS);
-const TABLE: Uint8Array[] = NAMES.map((name) => {
-  const spec = SPECS[name];
-  const max = Math.max(0, ...Object.keys(spec).map(Number));
-  const t = new Uint8Array(max + 1);
-  for (const [k, v] of Object.entries(spec)) t[Number(k)] = typeof v === 'string' ? MSG + NAMES.indexOf(v) : v;
-  return t;
-});
-const ROOT: Record<OtlpSignal, number> = {
-  traces: NAMES.indexOf('ExportTraceServiceRequest'),
-  metrics: NAMES.indexOf('ExportMetricsServiceRequest'),
-  logs: NAMES.indexOf('ExportLogsServiceRequest'),
+const VARINTS = ['bool', 'int32', 'sint32', 'uint32', 'int64', 'uint64', 'enum'];
+const WIRE: Record<string, number> = {
+  string: STRING, bytes: BYTES, id16: ID16, id8: ID8, fixed32: FIXED32, fixed64: FIXED64, sfixed64: FIXED64, double: FIXED64,
 };
+const ROOT_NAMES = {
+  request: { traces: 'ExportTraceServiceRequest', metrics: 'ExportMetricsServiceRequest', logs: 'ExportLogsServiceRequest' },
+  response: { traces: 'ExportTraceServiceResponse', metrics: 'ExportMetricsServiceResponse', logs: 'ExportLogsServiceResponse' },
+};
+
+interface Field { name: string; type: string; repeated: boolean; msg: number }
+
+/** Which message of a signal: what the browser posts, or what the collector answers. */
+export type OtlpMessage = keyof typeof ROOT_NAMES;
+
+// Compiled at the first check, not at import, so that a bundle which imports plume/edge but
+// never checks (instrument() alone) drops the schema: per message, an array from field number
+// to wire kind (0: unknown field), and its fields by JSON name (lowerCamelCase, and the proto
+// name, which proto3 JSON also accepts).
+let NAMES: string[] = [];
+let FIELDS: Field[][] = [];
+let TABLE: Uint8Array[] = [];
+let JSON_FIELDS: Map<string, Field>[] = [];
+
+function compile(): void {
+  if (NAMES.length) return;
+  const names = Object.keys(SCHEMA);
+  FIELDS = names.map((name) => Object.values(SCHEMA[name]).map((f) => {
+    const [fieldName, decl] = f.split(' ');
+    const repeated = decl.endsWith('[]');
+    const type = repeated ? decl.slice(0, -2) : decl;
+    return { name: fieldName, type, repeated, msg: names.indexOf(type) };
+  }));
+  TABLE = names.map((name, m) => {
+    const numbers = Object.keys(SCHEMA[name]).map(Number);
+    const t = new Uint8Array(Math.max(0, ...numbers) + 1);
+    numbers.forEach((n, k) => {
+      const { type, repeated, msg } = FIELDS[m][k];
+      if (msg >= 0) t[n] = MSG + msg;
+      else if (VARINTS.includes(type)) t[n] = repeated ? PACKED_VARINT : VARINT;
+      else t[n] = repeated && WIRE[type] === FIXED64 ? PACKED64 : WIRE[type];
+    });
+    return t;
+  });
+  JSON_FIELDS = FIELDS.map((fields) => {
+    const byName = new Map<string, Field>();
+    for (const f of fields) {
+      byName.set(f.name, f);
+      byName.set(f.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), f);
+    }
+    return byName;
+  });
+  NAMES = names;
+}
+
+function root(message: OtlpMessage, signal: OtlpSignal): number {
+  compile();
+  return NAMES.indexOf(ROOT_NAMES[message][signal]);
+}
 
 class Malformed extends Error {}
 
@@ -192,12 +277,12 @@ function kindName(kind: number): string {
   return ['', 'a varint', 'a fixed64', 'a fixed32', 'a string', 'bytes', 'a trace id', 'a span id', 'packed fixed64', 'packed varints'][kind];
 }
 
-/** Why the body is not a well-formed Export*ServiceRequest of the signal, or undefined when it is. */
-export function checkOtlpProtobuf(signal: OtlpSignal, body: Uint8Array): string | undefined {
+/** Why the body is not a well-formed Export*Service{Request,Response} of the signal, or undefined when it is. */
+export function checkOtlpProtobuf(signal: OtlpSignal, body: Uint8Array, message: OtlpMessage = 'request'): string | undefined {
   B = body;
   P = 0;
   try {
-    walk(ROOT[signal], body.length, 0);
+    walk(root(message, signal), body.length, 0);
     return undefined;
   } catch (e) {
     if (e instanceof Malformed) return e.message;
@@ -205,5 +290,111 @@ export function checkOtlpProtobuf(signal: OtlpSignal, body: Uint8Array): string 
     return `unreadable protobuf (${(e as Error)?.message ?? e})`;
   } finally {
     B = EMPTY;
+  }
+}
+
+// ---- OTLP/JSON: the same schema over the parsed value
+
+const INT = /^-?\d+$/;
+const UINT = /^\d+$/;
+const DOUBLE = /^(-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|NaN|-?Infinity)$/;
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+const HEX = /^[0-9a-fA-F]*$/;
+const ENUM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const INT32 = 2 ** 31;
+
+function jsonFail(msg: number, field: string, what: string): never {
+  throw new Malformed(`"${field}" (in ${NAMES[msg]}): ${what}`);
+}
+
+/** Whether v is what proto3 JSON allows for a scalar of this type (null is handled before). */
+function scalarOk(type: string, v: unknown): boolean {
+  switch (type) {
+    case 'string': return typeof v === 'string';
+    case 'bool': return typeof v === 'boolean';
+    case 'bytes': return typeof v === 'string' && BASE64.test(v);
+    // OTLP/JSON's one departure from proto3 JSON: trace and span ids are hex.
+    case 'id16': return typeof v === 'string' && (v.length === 0 || v.length === 32) && HEX.test(v);
+    case 'id8': return typeof v === 'string' && (v.length === 0 || v.length === 16) && HEX.test(v);
+    case 'double': return typeof v === 'number' || (typeof v === 'string' && DOUBLE.test(v));
+    case 'enum': return typeof v === 'string' ? ENUM_NAME.test(v) : intOk(v, -INT32, INT32, INT);
+    case 'int32': case 'sint32': return intOk(v, -INT32, INT32, INT);
+    case 'uint32': case 'fixed32': return intOk(v, 0, 2 * INT32, UINT);
+    case 'int64': case 'sfixed64': return intOk(v, -(2 ** 63), 2 ** 63, INT);
+    default: return intOk(v, 0, 2 ** 64, UINT); // uint64, fixed64
+  }
+}
+
+/** An integer as a JSON number or a decimal string, within [lo, hi) (strings: as far as a double tells). */
+function intOk(v: unknown, lo: number, hi: number, digits: RegExp): boolean {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= lo && v < hi;
+  if (typeof v !== 'string' || !digits.test(v)) return false;
+  const n = Number(v);
+  return n >= lo && n <= hi;
+}
+
+/** Anything under a field this schema does not know: ignored, as the spec says, but nested no deeper than a message may be. */
+function unknownDepth(v: unknown, depth: number, msg: number, field: string): void {
+  if (!v || typeof v !== 'object') return;
+  if (depth > MAX_DEPTH) jsonFail(msg, field, `values nested deeper than ${MAX_DEPTH}`);
+  for (const x of Object.values(v)) unknownDepth(x, depth + 1, msg, field);
+}
+
+function walkJson(msg: number, v: unknown, depth: number, field: string): void {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) jsonFail(msg, field, 'not a JSON object');
+  if (depth > MAX_DEPTH) jsonFail(msg, field, `messages nested deeper than ${MAX_DEPTH}`);
+  const fields = JSON_FIELDS[msg];
+  // for…in: a parsed JSON object has only own, enumerable keys, and no array is made.
+  for (const key in v) {
+    const x = (v as Record<string, unknown>)[key];
+    const f = fields.get(key);
+    if (!f) { unknownDepth(x, depth + 1, msg, key); continue; }
+    // proto3 JSON: null is the field's default, for every kind of field.
+    if (x === null) continue;
+    if (f.repeated) {
+      if (!Array.isArray(x)) jsonFail(msg, key, `not an array (a repeated ${f.type})`);
+      for (const e of x) element(msg, f, key, e, depth);
+    } else {
+      element(msg, f, key, x, depth);
+    }
+  }
+}
+
+function element(msg: number, f: Field, key: string, v: unknown, depth: number): void {
+  if (f.msg >= 0) walkJson(f.msg, v, depth + 1, key);
+  else if (!scalarOk(f.type, v)) jsonFail(msg, key, `${JSON.stringify(v)?.slice(0, 40)} is not a valid ${f.type}`);
+}
+
+/**
+ * Why the body is not an OTLP/JSON Export*Service{Request,Response} of the signal, or
+ * undefined when it is. As strict as the protobuf walk where OTLP/JSON allows it: UTF-8 (a
+ * byte-order mark refused, as JSON parsers in Go do), every known field of the right JSON
+ * type (objects for messages, arrays for repeated fields, numbers or decimal strings for
+ * integers in range, hex ids of 32 and 16 characters, base64 bytes, null for a default),
+ * nesting to 128, and a request's top-level list present. Unknown fields are ignored, as the
+ * OTLP spec asks of receivers, but their contents count towards the depth limit.
+ */
+export function checkOtlpJson(signal: OtlpSignal, body: Uint8Array, message: OtlpMessage = 'request'): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body));
+  } catch (e) {
+    return `invalid JSON (${(e as Error)?.message ?? e})`;
+  }
+  const top = root(message, signal);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'the body is not a JSON object';
+  if (message === 'request') {
+    // A request names its signal's list: {} or another signal's body is not this signal's export.
+    const list = FIELDS[top][0];
+    const own = value as Record<string, unknown>;
+    const camel = list.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (!Array.isArray(own[camel]) && !Array.isArray(own[list.name])) return `the top-level "${camel}" array is missing`;
+  }
+  try {
+    walkJson(top, value, 0, '(top level)');
+    return undefined;
+  } catch (e) {
+    if (e instanceof Malformed) return e.message;
+    return `unreadable JSON (${(e as Error)?.message ?? e})`;
   }
 }

@@ -13,6 +13,8 @@ export const W_TRANSPORT = 'PLUME_W009'; // the collector refused or could not b
 export const W_CORS = 'PLUME_W010'; // debug self-check: the collector's CORS answer is wrong
 export const W_CSP = 'PLUME_W011'; // debug self-check: connect-src blocks the collector
 export const W_UNSUPPORTED = 'PLUME_W012'; // debug: the engine lacks an API; that capability is off
+export const W_RELAY_SHARED_LIMIT = 'PLUME_W013'; // relay: no vouched-for client address: one rate bucket for all (said once)
+export const W_RELAY_COLLECTOR = 'PLUME_W014'; // relay: the collector's answer was not passed on as is; its own words
 
 let debugMode = false;
 const said = new Set<string>();

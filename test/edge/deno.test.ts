@@ -2,8 +2,11 @@
 // process.getBuiltinModule, the wasm encoder compiled from bytes at run time, and the export
 // started once Deno reports the response sent (info.completed).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEncoder } from '../../src/encoder.js';
 import { startCollector, type Collector } from '../../demo/collector/index.js';
-import { bundle, startDeno, startGate, startUpstream, tempDir, wasmAsBytes, wasmFile, type Gate, type Upstream } from './helpers.js';
+import {
+  bundle, postFrom, startDeno, startGate, startUpstream, tempDir, wasmAsBytes, wasmFile, type Gate, type Upstream,
+} from './helpers.js';
 import { concurrencySuite, request, runtimeSuite, spansOf, type Harness } from './suite.js';
 
 let collector: Collector;
@@ -31,7 +34,9 @@ afterAll(async () => {
   tmp?.remove();
 });
 
-const harness = (): Harness => ({ base: `http://127.0.0.1:${deno.port}`, collector, upstream, gate, service: 'edge-deno', runtime: 'deno' });
+const harness = (): Harness => ({
+  base: `http://127.0.0.1:${deno.port}`, collector, upstream, gate, service: 'edge-deno', runtime: 'deno', client: '127.0.0.1',
+});
 
 describe('deno', () => {
   runtimeSuite(harness);
@@ -47,6 +52,26 @@ describe('deno', () => {
     expect(server.resource['process.runtime.version']).toMatch(/^2\./);
     expect(server.attributes['network.peer.address']).toBe('127.0.0.1');
     expect(typeof server.attributes['network.peer.port']).toBe('number');
+  });
+
+  it('relay under attack: the rate limit keys on the peer Deno reports (info.remoteAddr), not on forwarding headers', async () => {
+    const enc = await createEncoder({ implementation: 'js' });
+    const body = enc.encodeTraces({ resourceSpans: [{ scopeSpans: [{ spans: [{
+      traceId: '7'.repeat(32), spanId: '6'.repeat(16), name: 'beacon', kind: 1, startTimeUnixNano: '1', endTimeUnixNano: '2',
+    }] }] }] });
+    const url = `${harness().base}/abuse/v1/traces`;
+    const spoof = (k: number): Record<string, string> => ({
+      'content-type': 'application/x-protobuf',
+      ...[{ 'x-forwarded-for': `198.51.100.${k}` }, { 'cf-connecting-ip': `198.51.100.${k}` }, { 'x-real-ip': `198.51.100.${k}` }][k % 3],
+    });
+    const got: number[] = [];
+    for (let k = 0; k < 7; k++) got.push(await postFrom('127.0.0.1', url, spoof(k), body));
+    expect(got).toEqual([200, 200, 200, 429, 429, 429, 429]);
+    expect(await postFrom('127.0.0.2', url, { ...spoof(0), 'x-forwarded-for': '127.0.0.1' }, body)).toBe(200);
+    const traceId = 'e'.repeat(31) + '1';
+    await postFrom('127.0.0.3', url, { ...spoof(1), traceparent: `00-${traceId}-${'1'.repeat(16)}-01` }, body);
+    const [server] = await spansOf(collector, traceId, 1);
+    expect(server.attributes['client.address']).toBe('127.0.0.3');
   });
 
   it('the handler\'s exception reaches Deno (logged)', () => {

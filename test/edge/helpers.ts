@@ -3,7 +3,7 @@
 // runtimes (workerd, Deno) as child processes that are always killed again.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +148,59 @@ export async function startGate(target: string): Promise<Gate> {
   });
   gate.url = `http://127.0.0.1:${await listen(server)}`;
   return gate;
+}
+
+export interface Recorded extends Seen { bytes: Uint8Array }
+
+/** How the fake collector answers one request: a status, headers and a body, or raw control of the response. */
+export type Answer = (req: Recorded, res: ServerResponse) => void;
+
+export interface FakeCollector {
+  url: string;
+  /** Every request that reached it, in order of arrival. */
+  seen: Recorded[];
+  /** How requests are answered from now on (default: 200 with an empty protobuf body). */
+  answer: Answer;
+  close(): Promise<void>;
+}
+
+/**
+ * A recording fake collector for what the real one never does: redirects, odd statuses,
+ * hostile or huge bodies. Everything that reaches it is recorded, body bytes included.
+ */
+export async function startFakeCollector(answer?: Answer): Promise<FakeCollector> {
+  const fake: FakeCollector = {
+    url: '', seen: [],
+    answer: answer ?? ((_, res) => { res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(); }),
+    close: () => close(server),
+  };
+  const server = createServer(async (req, res) => {
+    const bytes = new Uint8Array(await bodyOf(req));
+    const url = new URL(req.url ?? '/', 'http://x');
+    const seen: Recorded = {
+      path: url.pathname, method: req.method ?? '', headers: headersOf(req), body: Buffer.from(bytes).toString(), bytes,
+    };
+    fake.seen.push(seen);
+    try { fake.answer(seen, res); } catch { res.destroy(); }
+  });
+  // Idle connections stay open: a server closing one just as the relay's fetch reuses it is a
+  // reset (ECONNRESET) that says nothing about the relay.
+  server.keepAliveTimeout = 60_000;
+  fake.url = `http://127.0.0.1:${await listen(server)}`;
+  return fake;
+}
+
+/** A POST sent from a given local address (127.0.0.x: another peer to the server); its status. */
+export function postFrom(localAddress: string, url: string, headers: Record<string, string>, body: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const options = { method: 'POST', localAddress, headers: { 'content-length': String(body.length), ...headers } };
+    const req = httpRequest(url, options, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** A port nothing listens on (connections are refused). */

@@ -1,7 +1,8 @@
-// The relay's protobuf walker: every encoder fixture passes (ours and @bufbuild/protobuf's
-// bytes), and truncated, garbage and subtly malformed bodies do not.
+// The relay's OTLP checks: every encoder fixture passes (ours and @bufbuild/protobuf's bytes,
+// and the fixtures themselves as OTLP/JSON), and truncated, garbage and subtly malformed
+// bodies do not; the collector's answers are checked by the same schema.
 import { describe, expect, it } from 'vitest';
-import { checkOtlpProtobuf } from '../../src/edge/otlp-walk.js';
+import { checkOtlpJson, checkOtlpProtobuf } from '../../src/edge/otlp-walk.js';
 import { createEncoder } from '../../src/encoder.js';
 import { FIXTURES } from '../encode/fixtures.js';
 import { encodeWith } from '../helpers/encoders.js';
@@ -88,14 +89,60 @@ describe('checkOtlpProtobuf', () => {
     expect(checkOtlpProtobuf('metrics', histogram(new Array(12).fill(0)))).toMatch(/packed fixed64 of 12 bytes/);
   });
 
-  it('walks a 10,000-span request in a few milliseconds', () => {
+  it('walks a 10,000-span request (its speed is measured by npm run bench, bench/relay.ts)', () => {
     const big = encodeWith(enc, 'traces', FIXTURES.find((f) => f.name === 'traces: 10,000 spans')!.req);
-    checkOtlpProtobuf('traces', big);
-    const t = performance.now();
-    for (let k = 0; k < 5; k++) expect(checkOtlpProtobuf('traces', big)).toBeUndefined();
-    const ms = (performance.now() - t) / 5;
-    // Generous for a loaded 2-core machine; typically well under 10 ms for ~2.6 MB.
-    if (process.env.EDGE_DEBUG) console.log(`walk: ${ms.toFixed(2)} ms for ${big.length} bytes`);
-    expect(ms).toBeLessThan(100);
+    expect(checkOtlpProtobuf('traces', big)).toBeUndefined();
+  });
+
+  it('checks the collector\'s answers: Export*ServiceResponse with partial success', () => {
+    // { partial_success { rejected_*: 2, error_message: "x" } }
+    const partial = new Uint8Array(field(1, [0x08, 0x02, ...field(2, str('x'))]));
+    for (const signal of ['traces', 'metrics', 'logs'] as const) {
+      expect(checkOtlpProtobuf(signal, partial, 'response'), signal).toBeUndefined();
+      expect(checkOtlpProtobuf(signal, new Uint8Array(0), 'response'), signal).toBeUndefined();
+    }
+    expect(checkOtlpProtobuf('traces', new Uint8Array(field(1, field(2, [0xff]))), 'response')).toMatch(/UTF-8/);
+    expect(checkOtlpJson('traces', json({ partialSuccess: { rejectedSpans: '2', errorMessage: 'x' } }), 'response')).toBeUndefined();
+    expect(checkOtlpJson('logs', json({ partial_success: { rejected_log_records: 2 } }), 'response')).toBeUndefined();
+    expect(checkOtlpJson('metrics', json({}), 'response')).toBeUndefined();
+    expect(checkOtlpJson('traces', json({ partialSuccess: { rejectedSpans: 'many' } }), 'response')).toMatch(/rejectedSpans/);
+  });
+});
+
+const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+
+describe('checkOtlpJson', () => {
+  it('accepts every encoder fixture as OTLP/JSON (the form the encoders take)', () => {
+    for (const f of FIXTURES) {
+      // A request must name its signal's list; the fixtures of an empty {} request do not.
+      if (f.name.endsWith('empty request')) continue;
+      expect(checkOtlpJson(f.signal, json(f.req)), f.name).toBeUndefined();
+    }
+  });
+
+  it('refuses one signal\'s body posted as another, and {}', () => {
+    const logs = FIXTURES.find((f) => f.name === 'logs: every field and body kind')!;
+    expect(checkOtlpJson('traces', json(logs.req))).toMatch(/resourceSpans/);
+    expect(checkOtlpJson('metrics', json({}))).toMatch(/resourceMetrics/);
+  });
+
+  it('refuses a known message nested deeper than 128, as the protobuf walk does', () => {
+    const nest = (n: number) => {
+      let v: unknown = { stringValue: 'leaf' };
+      for (let k = 0; k < n; k++) v = { arrayValue: { values: [v] } };
+      const span = { traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'n', attributes: [{ key: 'a', value: v }] };
+      return { resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] };
+    };
+    // Each level is two messages (AnyValue, ArrayValue); the span's KeyValue is at depth 4.
+    expect(checkOtlpJson('traces', json(nest(60)))).toBeUndefined();
+    // The same in wire bytes (our encoder and @bufbuild stop well before such depths).
+    const wire = (n: number) => {
+      let av = field(1, str('leaf'));
+      for (let k = 0; k < n; k++) av = field(5, field(1, av));
+      return withSpan([...ids, ...field(9, [...field(1, str('a')), ...field(2, av)])]);
+    };
+    expect(checkOtlpProtobuf('traces', wire(60))).toBeUndefined();
+    expect(checkOtlpJson('traces', json(nest(70)))).toMatch(/deeper than 128/);
+    expect(checkOtlpProtobuf('traces', wire(70))).toMatch(/deeper than 128/);
   });
 });

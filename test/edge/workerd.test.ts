@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../demo/collector/index.js';
 import { createEncoder } from '../../src/encoder.js';
-import { bundle, startGate, startUpstream, startWorkerd, tempDir, wasmFile, writeFile, type Gate, type Upstream } from './helpers.js';
+import {
+  bundle, postFrom, startGate, startUpstream, startWorkerd, tempDir, wasmFile, writeFile, type Gate, type Upstream,
+} from './helpers.js';
 import { concurrencySuite, newId, request, runtimeSuite, spansOf, type Harness } from './suite.js';
 
 let collector: Collector;
@@ -13,7 +15,15 @@ let upstream: Upstream;
 let gate: Gate;
 let workerd: Awaited<ReturnType<typeof startWorkerd>>;
 let tmp: ReturnType<typeof tempDir>;
-const base = (socket: 'wasm' | 'twin' | 'als') => `http://127.0.0.1:${workerd.ports[socket]}`;
+const base = (socket: 'wasm' | 'twin' | 'als' | 'edge' | 'edge2') => `http://127.0.0.1:${workerd.ports[socket]}`;
+
+// Cloudflare's front end, as far as a worker can tell: it hands over request.cf (here from the
+// cf-blob header, which workerd parses into request.cf) and sets CF-Connecting-IP to the
+// address it accepted, overwriting the client's (here injectRequestHeaders, which replaces any
+// header of that name). One socket per client address it could have accepted.
+const edgeSocket = (name: string, client: string) =>
+  `    (name = "${name}", address = "127.0.0.1:0", service = "wasm", http = (cfBlobHeader = "cf-blob", `
+  + `injectRequestHeaders = [(name = "cf-connecting-ip", value = "${client}")])),`;
 
 const worker = (name: string, useWasm: boolean, flags: string[] = []) => `
 const ${name} :Workerd.Worker = (
@@ -50,13 +60,15 @@ const config :Workerd.Config = (
     (name = "wasm", address = "127.0.0.1:0", http = (), service = "wasm"),
     (name = "twin", address = "127.0.0.1:0", http = (), service = "twin"),
     (name = "als", address = "127.0.0.1:0", http = (), service = "als"),
+${edgeSocket('edge', '203.0.113.50')}
+${edgeSocket('edge2', '203.0.113.51')}
   ],
 );
 ${worker('wasm', true)}
 ${worker('twin', false)}
 ${worker('als', true, ['nodejs_als'])}
 `);
-  workerd = await startWorkerd(tmp.dir, ['wasm', 'twin', 'als']);
+  workerd = await startWorkerd(tmp.dir, ['wasm', 'twin', 'als', 'edge', 'edge2']);
 }, 60_000);
 
 afterAll(async () => {
@@ -68,7 +80,9 @@ afterAll(async () => {
   tmp?.remove();
 });
 
-const harness = (): Harness => ({ base: base('wasm'), collector, upstream, gate, service: 'edge-workerd-wasm', runtime: 'workerd' });
+const harness = (): Harness => ({
+  base: base('wasm'), collector, upstream, gate, service: 'edge-workerd-wasm', runtime: 'workerd', client: '127.0.0.1',
+});
 const alsHarness = (): Harness => ({ ...harness(), base: base('als'), service: 'edge-workerd-als' });
 
 describe('workerd', () => {
@@ -134,6 +148,55 @@ describe('workerd', () => {
 
   it('the handler\'s exception reaches workerd (logged as uncaught)', () => {
     expect(workerd.output()).toMatch(/Boom: boom throw-/);
+  });
+
+  describe('relay under attack: the rate limit keys on the client address workerd vouches for (3 per 600 s)', () => {
+    let body: Uint8Array;
+    beforeAll(async () => {
+      const enc = await createEncoder({ implementation: 'js' });
+      body = enc.encodeTraces({ resourceSpans: [{ scopeSpans: [{ spans: [{
+        traceId: '9'.repeat(32), spanId: '8'.repeat(16), name: 'beacon', kind: 1, startTimeUnixNano: '1', endTimeUnixNano: '2',
+      }] }] }] });
+    });
+    const spoof = (k: number): Record<string, string> => ({
+      'content-type': 'application/x-protobuf',
+      ...[{ 'x-forwarded-for': `198.51.100.${k}` }, { 'x-forwarded-for': `198.51.100.${k}, 127.0.0.1` },
+        { 'cf-connecting-ip': `198.51.100.${k}` }, { 'x-real-ip': `198.51.100.${k}` }][k % 4],
+    });
+    const serverSpan = async (traceId: string) => (await spansOf(collector, traceId, 1)).find((s) => s.kind === 2)!;
+
+    it('workerd\'s own socket: the peer it accepted (request.cf.clientIp), whatever the forwarding headers say', async () => {
+      const url = `${base('wasm')}/abuse/v1/traces`;
+      const got: number[] = [];
+      for (let k = 0; k < 8; k++) got.push(await postFrom('127.0.0.1', url, spoof(k), body));
+      expect(got).toEqual([200, 200, 200, 429, 429, 429, 429, 429]);
+      // Another peer has a bucket of its own, even naming the exhausted one in its headers.
+      expect(await postFrom('127.0.0.2', url, { ...spoof(0), 'x-forwarded-for': '127.0.0.1' }, body)).toBe(200);
+      // The SERVER span's client.address is the same address.
+      const traceId = 'f'.repeat(31) + '1';
+      await postFrom('127.0.0.3', url, { ...spoof(2), traceparent: `00-${traceId}-${'1'.repeat(16)}-01` }, body);
+      expect((await serverSpan(traceId)).attributes['client.address']).toBe('127.0.0.3');
+    });
+
+    it('behind Cloudflare\'s front end (request.cf, CF-Connecting-IP overwritten): keyed on CF-Connecting-IP', async () => {
+      const cf = { 'cf-blob': JSON.stringify({ colo: 'AMS', country: 'NL' }) };
+      const got: number[] = [];
+      for (let k = 0; k < 8; k++) got.push(await postFrom('127.0.0.1', `${base('edge')}/abuse/v1/traces`, { ...spoof(k), ...cf }, body));
+      expect(got).toEqual([200, 200, 200, 429, 429, 429, 429, 429]);
+      // Another client of the front end, from the same peer, has its own bucket.
+      expect(await postFrom('127.0.0.1', `${base('edge2')}/abuse/v1/traces`, { ...spoof(2), ...cf }, body)).toBe(200);
+      const traceId = 'f'.repeat(31) + '2';
+      const traceparent = `00-${traceId}-${'1'.repeat(16)}-01`;
+      await postFrom('127.0.0.1', `${base('edge')}/abuse/v1/traces`, { ...spoof(2), ...cf, traceparent }, body);
+      expect((await serverSpan(traceId)).attributes['client.address']).toBe('203.0.113.50');
+    });
+
+    it('no request.cf at all: nothing vouches for CF-Connecting-IP, so every such client shares one bucket', async () => {
+      const got: number[] = [];
+      for (let k = 0; k < 5; k++) got.push(await postFrom('127.0.0.1', `${base('edge2')}/abuse/v1/traces`, spoof(k), body));
+      expect(got).toEqual([200, 200, 200, 429, 429]);
+      expect(workerd.output()).toContain('PLUME_W013');
+    });
   });
 
   it('relay in workerd: forwards a valid protobuf export with the server-side header, refuses garbage', async () => {

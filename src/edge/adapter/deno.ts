@@ -25,6 +25,9 @@ export function instrumentDeno(handler: DenoHandler | { fetch: DenoHandler }, co
     return serve(request, denoEnv(), {
       after: completed && typeof completed.then === 'function' ? completed : undefined,
       peer: addr && addr.transport !== 'unix' ? { address: addr.hostname, port: addr.port } : undefined,
+      // The peer of the connection: Deno's own view, which no header can change (behind a
+      // proxy of your own it is the proxy; then give config.clientAddress).
+      client: addr && addr.transport !== 'unix' && typeof addr.hostname === 'string' ? addr.hostname : undefined,
     }, () => inner.call(handler, request, info as DenoServeInfo));
   };
   return typeof handler === 'function' ? wrapped : withFetch(handler, wrapped);

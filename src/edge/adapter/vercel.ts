@@ -28,12 +28,30 @@ const processEnv = (): VercelEnv => {
   }
 };
 
+/**
+ * The client address Vercel vouches for. On Vercel (VERCEL set in the environment) the front
+ * end overwrites X-Forwarded-For, X-Real-IP and X-Vercel-Forwarded-For with the address it
+ * accepted; x-vercel-forwarded-for is the one a proxy of your own on top of Vercel cannot
+ * change. Anywhere else (edge-runtime on your machine) they are as the client sent them:
+ * undefined.
+ */
+export function vercelClientAddress(request: Request, env: VercelEnv = processEnv()): string | undefined {
+  try {
+    if (!env.VERCEL) return undefined;
+    const h = request.headers;
+    return (h.get('x-vercel-forwarded-for') ?? h.get('x-real-ip'))?.split(',')[0].trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function instrumentVercel<C extends WaitUntilContext>(handler: VercelHandler<C>, config: ConfigInput<VercelEnv>): (request: Request, ctx?: C) => Promise<Response> {
   if (typeof handler !== 'function') throw new TypeError('plume/edge: instrumentVercel(handler, config): handler must be a function');
   const serve = edgeHandler<VercelEnv>(config, 'vercel-edge');
   return (request, ctx) => {
     const given = ctx && typeof ctx.waitUntil === 'function' ? (p: Promise<unknown>) => ctx.waitUntil(p) : undefined;
-    return serve(request, processEnv(), { waitUntil: given ?? vercelWaitUntil() }, (scope) =>
+    const env = processEnv();
+    return serve(request, env, { waitUntil: given ?? vercelWaitUntil(), client: vercelClientAddress(request, env) }, (scope) =>
       handler(request, ctx ? watchWaitUntil(ctx, scope) : ctx));
   };
 }

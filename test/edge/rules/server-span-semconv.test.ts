@@ -33,7 +33,7 @@ describe('SERVER span semconv', () => {
     expect(attrs(s)['http.request.method_original']).toBe('PURGE');
   });
 
-  it('client.address falls back to the immediate peer when no forwarding header is present (Deno)', async () => {
+  it('client.address is the peer Deno reports (what it vouches for), as network.peer.address', async () => {
     const sent: Uint8Array[] = [];
     const handler = instrumentDeno(() => new Response('ok'), {
       endpoint: 'https://collector.example', serviceName: 'api',

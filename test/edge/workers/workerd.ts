@@ -1,5 +1,6 @@
-// The workerd test worker: the app instrumented as a module worker, the relay on /otlp, and
-// the encoder given as a build-time imported WebAssembly.Module when USE_WASM is set.
+// The workerd test worker: the app instrumented as a module worker, the relay on /otlp (and on
+// /abuse for the rate-limit abuse tests), and the encoder given as a build-time imported
+// WebAssembly.Module when USE_WASM is set.
 // @ts-expect-error: a workerd module (capnp `wasm = embed "plume.wasm"`), not resolved by esbuild
 import wasm from './plume.wasm';
 import { instrument, relay, type Relay } from '../../../src/edge/index.js';
@@ -9,6 +10,8 @@ interface Env { COLLECTOR: string; COLLECTOR_DIRECT: string; UPSTREAM: string; S
 interface Ctx { waitUntil(p: Promise<unknown>): void }
 
 let relayed: Relay | undefined;
+// The same relay under attack (relay-abuse tests): its own buckets, a small limit.
+let abused: Relay | undefined;
 
 const worker = instrument({
   async fetch(request: Request, env: Env, ctx: Ctx) {
@@ -16,7 +19,8 @@ const worker = instrument({
       collector: env.COLLECTOR_DIRECT, headers: { 'x-api-key': env.API_KEY },
       rateLimit: { requests: 5, perSeconds: 60 }, maxBodyBytes: 64 * 1024,
     });
-    const r = await relayed(request);
+    abused ??= relay({ collector: env.COLLECTOR_DIRECT, pathPrefix: '/abuse', rateLimit: { requests: 3, perSeconds: 600 } });
+    const r = (await relayed(request)) ?? (await abused(request));
     if (r) return r;
     return app(env.UPSTREAM)(request, (p) => ctx.waitUntil(p));
   },
