@@ -8,7 +8,7 @@ export { instrumentVercel, vercelClientAddress, type VercelEnv, type VercelHandl
 export { relay, type Relay, type RelayOptions } from './relay.js';
 export { checkOtlpJson, checkOtlpProtobuf, type OtlpMessage, type OtlpSignal } from './otlp-walk.js';
 export {
-  ATTR as SYMBOLICATION_ATTRIBUTES, bindingSource, createSymbolicator, symbolicateOtlpJson,
+  ATTR as SYMBOLICATION_ATTRIBUTES, bindingSource, createSymbolicator, symbolicateOtlpJson, symbolicateOtlpProtobuf,
   type BindingSourceOptions, type MapSourceFunction, type OriginalFrame, type StackResult, type StorageBinding,
   type Symbolicator, type SymbolicatorOptions, type SymbolicatorStats,
 } from './symbolicate/index.js';

@@ -15,6 +15,12 @@
 //
 // OTLP/JSON, over the parsed value: see checkOtlpJson. The collector's answers (partial
 // success) are checked by the same walks before the relay passes them to the browser.
+//
+// The protobuf walk also finds, in the same pass, chosen attributes of log records and span
+// events (findRecordAttributes: the relay's symbolication reads exception.stacktrace), and
+// setRecordAttributes writes new ones into the bytes, re-encoding the lengths of every
+// message around them. The walk reports what it sees to the finder (enter/leave a message, a
+// field inside a record); there is no second protobuf reader.
 
 export type OtlpSignal = 'traces' | 'metrics' | 'logs';
 
@@ -132,6 +138,10 @@ let NAMES: string[] = [];
 let FIELDS: Field[][] = [];
 let TABLE: Uint8Array[] = [];
 let JSON_FIELDS: Map<string, Field>[] = [];
+// What the finder needs of the schema: message indexes and field numbers, from SCHEMA.
+let LOG_RECORD = -1, EVENT = -1, KEY_VALUE = -1, ANY_VALUE = -1, ARRAY_VALUE = -1;
+let KEY = 0, VALUE = 0, STRING_VALUE = 0, ARRAY_VALUE_FIELD = 0, INT_VALUE = 0;
+const ATTRIBUTES_OF: Record<number, number> = {};
 
 function compile(): void {
   if (NAMES.length) return;
@@ -162,6 +172,25 @@ function compile(): void {
     return byName;
   });
   NAMES = names;
+  LOG_RECORD = names.indexOf('LogRecord');
+  EVENT = names.indexOf('Event');
+  KEY_VALUE = names.indexOf('KeyValue');
+  ANY_VALUE = names.indexOf('AnyValue');
+  ARRAY_VALUE = names.indexOf('ArrayValue');
+  ATTRIBUTES_OF[LOG_RECORD] = fieldNumber('LogRecord', 'attributes');
+  ATTRIBUTES_OF[EVENT] = fieldNumber('Event', 'attributes');
+  KEY = fieldNumber('KeyValue', 'key');
+  VALUE = fieldNumber('KeyValue', 'value');
+  STRING_VALUE = fieldNumber('AnyValue', 'string_value');
+  ARRAY_VALUE_FIELD = fieldNumber('AnyValue', 'array_value');
+  INT_VALUE = fieldNumber('AnyValue', 'int_value');
+}
+
+/** The number of a field in SCHEMA, by message and proto name. */
+function fieldNumber(message: string, name: string): number {
+  const found = Object.entries(SCHEMA[message]).find(([, f]) => f.split(' ')[0] === name);
+  if (!found) throw new Error(`no field ${name} in ${message}`);
+  return Number(found[0]);
 }
 
 function root(message: OtlpMessage, signal: OtlpSignal): number {
@@ -232,24 +261,34 @@ function walk(msg: number, end: number, depth: number): void {
       case 0:
         if (kind && kind !== VARINT && kind !== PACKED_VARINT) fail(`field ${field}: varint where ${kindName(kind)} belongs`, at, msg);
         varint(end, msg);
+        if (IN_RECORD) seen(msg, field, depth, 0, 0);
         break;
       case 1:
         if (kind && kind !== FIXED64 && kind !== PACKED64) fail(`field ${field}: fixed64 where ${kindName(kind)} belongs`, at, msg);
         if (P + 8 > end) fail('truncated fixed64', at, msg);
         P += 8;
+        if (IN_RECORD) seen(msg, field, depth, 0, 0);
         break;
       case 5:
         if (kind && kind !== FIXED32) fail(`field ${field}: fixed32 where ${kindName(kind)} belongs`, at, msg);
         if (P + 4 > end) fail('truncated fixed32', at, msg);
         P += 4;
+        if (IN_RECORD) seen(msg, field, depth, 0, 0);
         break;
       case 2: {
+        const lenAt = P;
         const len = varint(end, msg);
         const start = P;
         const stop = start + len;
         if (stop > end) fail(`field ${field}: length ${len} runs past the end of the message`, at, msg);
         if (kind >= MSG) {
-          walk(kind - MSG, stop, depth + 1);
+          if (FINDING) {
+            enter(field, kind - MSG, depth + 1, at, lenAt, start, stop);
+            walk(kind - MSG, stop, depth + 1);
+            leave(kind - MSG, depth + 1);
+          } else {
+            walk(kind - MSG, stop, depth + 1);
+          }
         } else if (kind === STRING) {
           utf8(start, stop, msg);
         } else if (kind === ID16 || kind === ID8) {
@@ -262,6 +301,7 @@ function walk(msg: number, end: number, depth: number): void {
         } else if (kind && kind !== BYTES) {
           fail(`field ${field}: length-delimited where ${kindName(kind)} belongs`, at, msg);
         }
+        if (IN_RECORD && kind < MSG) seen(msg, field, depth, start, stop);
         P = stop;
         break;
       }
@@ -291,6 +331,257 @@ export function checkOtlpProtobuf(signal: OtlpSignal, body: Uint8Array, message:
   } finally {
     B = EMPTY;
   }
+}
+
+// ---- Attributes of log records and span events: found during the walk, and rewritten
+
+/** An attribute found on a record: its KeyValue field in the body, and its value. */
+export interface FoundAttribute {
+  /** The KeyValue field, from its tag to its end. */
+  at: number;
+  end: number;
+  /**
+   * A string_value as a string; an array_value as its elements (strings, undefined for
+   * any other kind); null for any other value, no value, or one a decoder could read two ways
+   * (two value fields, two kinds of value: protobuf would merge them).
+   */
+  value: string | (string | undefined)[] | null;
+}
+
+/** A log record or span event with at least one of the attributes asked for. */
+export interface FoundRecord {
+  /** By key, the first attribute of that key on the record (as OTLP/JSON readers take it). */
+  attributes: Map<string, FoundAttribute>;
+  /** The record's attributes field number, and where its content ends (new attributes go there). */
+  field: number;
+  end: number;
+  /** The length-prefixed messages around the record, outermost first, the record last. */
+  frames: { lenAt: number; start: number; stop: number }[];
+}
+
+// The finder's state, set while findRecordAttributes walks. The walk calls enter/leave for
+// every nested message and, inside a record, seen for every other field; depths are the walk's.
+let FINDING = false;
+let IN_RECORD = false;
+let WANTED: Uint8Array[] = [];
+let KEYS: readonly string[] = [];
+let FOUND: FoundRecord[] = [];
+const F_MSG: number[] = [];
+const F_LEN_AT: number[] = [];
+const F_START: number[] = [];
+const F_STOP: number[] = [];
+let REC_DEPTH = -1;
+let REC: FoundRecord | undefined;
+// The record's KeyValue being walked: its field, which wanted key it has (-1: none), how many
+// value fields and kinds of value it had, the last kind, the string's bytes, array elements.
+let KV_AT = 0, KV_END = 0, KV_KEY = -1, KV_VALUES = 0, KV_KINDS = 0, KV_LAST = 0, KV_S = 0, KV_E = 0;
+let KV_ELEMENTS: number[] = [];
+const UTF8_OUT = new TextEncoder();
+let UTF8_IN: TextDecoder | undefined;
+const text = (start: number, stop: number): string => (UTF8_IN ??= new TextDecoder()).decode(B.subarray(start, stop));
+
+function enter(field: number, child: number, depth: number, at: number, lenAt: number, start: number, stop: number): void {
+  F_MSG[depth] = child;
+  F_LEN_AT[depth] = lenAt;
+  F_START[depth] = start;
+  F_STOP[depth] = stop;
+  if (!IN_RECORD) {
+    if (child === LOG_RECORD || child === EVENT) {
+      IN_RECORD = true;
+      REC_DEPTH = depth;
+      REC = undefined;
+    }
+    return;
+  }
+  // Below a record, by depth: 1 its KeyValues (only attributes are KeyValues there), 2 their
+  // AnyValue, 3 a message kind of that value (array_value, kvlist_value), 4 the array's elements.
+  const d = depth - REC_DEPTH;
+  if (d === 1 && child === KEY_VALUE) {
+    KV_AT = at; KV_END = stop; KV_KEY = -1; KV_VALUES = 0; KV_KINDS = 0; KV_LAST = 0;
+    KV_ELEMENTS = [];
+  } else if (d === 2 && child === ANY_VALUE) {
+    KV_VALUES++;
+  } else if (d === 3 && F_MSG[depth - 1] === ANY_VALUE) {
+    KV_KINDS++;
+    KV_LAST = field;
+  } else if (d === 4 && child === ANY_VALUE && F_MSG[depth - 1] === ARRAY_VALUE) {
+    KV_ELEMENTS.push(-1, -1);
+  }
+}
+
+function seen(msg: number, field: number, depth: number, start: number, stop: number): void {
+  const d = depth - REC_DEPTH;
+  if (d === 1 && msg === KEY_VALUE) {
+    // The last key field wins, as in any protobuf decoder.
+    if (field === KEY) KV_KEY = wantedKey(start, stop);
+  } else if (d === 2 && msg === ANY_VALUE) {
+    KV_KINDS++;
+    KV_LAST = field;
+    if (field === STRING_VALUE) { KV_S = start; KV_E = stop; }
+  } else if (d === 4 && msg === ANY_VALUE && F_MSG[depth - 1] === ARRAY_VALUE && KV_ELEMENTS.length) {
+    const n = KV_ELEMENTS.length;
+    KV_ELEMENTS[n - 2] = field === STRING_VALUE ? start : -1;
+    KV_ELEMENTS[n - 1] = stop;
+  }
+}
+
+function leave(child: number, depth: number): void {
+  if (!IN_RECORD) return;
+  if (depth === REC_DEPTH) {
+    if (REC) {
+      REC.field = ATTRIBUTES_OF[child];
+      REC.end = F_STOP[depth];
+      for (let k = 1; k <= depth; k++) REC.frames.push({ lenAt: F_LEN_AT[k], start: F_START[k], stop: F_STOP[k] });
+      FOUND.push(REC);
+    }
+    IN_RECORD = false;
+    REC_DEPTH = -1;
+    REC = undefined;
+  } else if (depth === REC_DEPTH + 1 && child === KEY_VALUE && KV_KEY >= 0) {
+    let value: FoundAttribute['value'] = null;
+    if (KV_VALUES === 1 && KV_KINDS === 1) {
+      if (KV_LAST === STRING_VALUE) value = text(KV_S, KV_E);
+      else if (KV_LAST === ARRAY_VALUE_FIELD) {
+        value = [];
+        for (let i = 0; i < KV_ELEMENTS.length; i += 2) value.push(KV_ELEMENTS[i] >= 0 ? text(KV_ELEMENTS[i], KV_ELEMENTS[i + 1]) : undefined);
+      }
+    }
+    REC ??= { attributes: new Map(), field: 0, end: 0, frames: [] };
+    const key = KEYS[KV_KEY];
+    if (!REC.attributes.has(key)) REC.attributes.set(key, { at: KV_AT, end: KV_END, value });
+  }
+}
+
+/** Which of the wanted keys the bytes are (-1: none). */
+function wantedKey(start: number, stop: number): number {
+  const n = stop - start;
+  outer: for (let k = 0; k < WANTED.length; k++) {
+    const w = WANTED[k];
+    if (w.length !== n) continue;
+    for (let i = 0; i < n; i++) if (B[start + i] !== w[i]) continue outer;
+    return k;
+  }
+  return -1;
+}
+
+/**
+ * checkOtlpProtobuf for a request, and in the same walk the log records (logs) or span events
+ * (traces) that carry any of `keys` as attributes, with where those attributes are. Metrics
+ * have neither: nothing is found.
+ */
+export function findRecordAttributes(
+  signal: OtlpSignal, body: Uint8Array, keys: readonly string[],
+): { problem: string; records?: undefined } | { problem?: undefined; records: FoundRecord[] } {
+  compile();
+  FINDING = true;
+  KEYS = keys;
+  WANTED = keys.map((k) => UTF8_OUT.encode(k));
+  FOUND = [];
+  try {
+    const problem = checkOtlpProtobuf(signal, body);
+    return problem === undefined ? { records: FOUND } : { problem };
+  } finally {
+    FINDING = IN_RECORD = false;
+    REC_DEPTH = -1;
+    REC = undefined;
+    FOUND = [];
+    KV_ELEMENTS = [];
+  }
+}
+
+/** A value setRecordAttributes writes: a string_value, or an int_value (a whole number, 0 to 2^53). */
+export type AttributeValue = string | number;
+
+/**
+ * The body with these attributes set on found records (an attribute of the same key replaced
+ * where it is, the others appended to the record) and the length of every message around
+ * them re-encoded. `records` must come from findRecordAttributes on this very body.
+ */
+export function setRecordAttributes(body: Uint8Array, edits: { record: FoundRecord; attributes: Record<string, AttributeValue> }[]): Uint8Array {
+  compile();
+  const splices: { from: number; to: number; bytes: Uint8Array }[] = [];
+  // Messages around the edits, by where their length is (one entry however many records they
+  // hold), each with its parent's: a length that needs more bytes grows its parent in turn.
+  type Grown = { lenAt: number; start: number; stop: number; delta: number; parent: number };
+  const grown = new Map<number, Grown>();
+  for (const { record, attributes } of edits) {
+    let delta = 0;
+    for (const [key, value] of Object.entries(attributes)) {
+      const bytes = keyValueField(record.field, key, value);
+      const old = record.attributes.get(key);
+      const from = old ? old.at : record.end;
+      const to = old ? old.end : record.end;
+      splices.push({ from, to, bytes });
+      delta += bytes.length - (to - from);
+    }
+    record.frames.forEach((f, k) => {
+      if (!grown.has(f.lenAt)) grown.set(f.lenAt, { ...f, delta: 0, parent: k ? record.frames[k - 1].lenAt : -1 });
+    });
+    grown.get(record.frames[record.frames.length - 1].lenAt)!.delta += delta;
+  }
+  // Innermost first: a message lies inside its parent, so its length comes after the parent's.
+  for (const g of [...grown.values()].sort((a, b) => b.lenAt - a.lenAt)) {
+    if (!g.delta) continue;
+    const bytes = varintBytes(g.stop - g.start + g.delta);
+    splices.push({ from: g.lenAt, to: g.start, bytes });
+    if (g.parent >= 0) grown.get(g.parent)!.delta += g.delta + bytes.length - (g.start - g.lenAt);
+  }
+  // Stable: insertions at one place keep their order.
+  splices.sort((a, b) => a.from - b.from || a.to - b.to);
+  let size = body.length;
+  let last = 0;
+  for (const s of splices) {
+    if (s.from < last || s.to < s.from || s.to > body.length) throw new RangeError('setRecordAttributes: edits overlap or lie outside the body');
+    last = s.to;
+    size += s.bytes.length - (s.to - s.from);
+  }
+  const out = new Uint8Array(size);
+  let from = 0;
+  let o = 0;
+  for (const s of splices) {
+    out.set(body.subarray(from, s.from), o);
+    o += s.from - from;
+    out.set(s.bytes, o);
+    o += s.bytes.length;
+    from = s.to;
+  }
+  out.set(body.subarray(from), o);
+  return out;
+}
+
+function varintBytes(n: number): Uint8Array {
+  const out: number[] = [];
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return Uint8Array.from(out);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => { out.set(p, at); return at + p.length; }, 0);
+  return out;
+}
+
+/** A length-delimited field: tag, length, content. */
+const delimited = (field: number, ...content: Uint8Array[]): Uint8Array => {
+  const body = concat(content);
+  return concat([varintBytes(field * 8 + 2), varintBytes(body.length), body]);
+};
+
+/** The KeyValue field of a record's attributes: { key, value: { string_value | int_value } }. */
+function keyValueField(field: number, key: string, value: AttributeValue): Uint8Array {
+  let any: Uint8Array;
+  if (typeof value === 'string') {
+    any = delimited(STRING_VALUE, UTF8_OUT.encode(value));
+  } else {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`setRecordAttributes: ${key} = ${value} is not a whole number from 0 to 2^53`);
+    any = concat([varintBytes(INT_VALUE * 8), varintBytes(value)]);
+  }
+  return delimited(field, delimited(KEY, UTF8_OUT.encode(key)), delimited(VALUE, any));
 }
 
 // ---- OTLP/JSON: the same schema over the parsed value
@@ -375,26 +666,33 @@ function element(msg: number, f: Field, key: string, v: unknown, depth: number):
  * OTLP spec asks of receivers, but their contents count towards the depth limit.
  */
 export function checkOtlpJson(signal: OtlpSignal, body: Uint8Array, message: OtlpMessage = 'request'): string | undefined {
+  return parseOtlpJson(signal, body, message).problem;
+}
+
+/** checkOtlpJson, with the parsed value when the body passes (the relay's symbolication works on it). */
+export function parseOtlpJson(
+  signal: OtlpSignal, body: Uint8Array, message: OtlpMessage = 'request',
+): { problem: string; value?: undefined } | { problem?: undefined; value: Record<string, unknown> } {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body));
   } catch (e) {
-    return `invalid JSON (${(e as Error)?.message ?? e})`;
+    return { problem: `invalid JSON (${(e as Error)?.message ?? e})` };
   }
   const top = root(message, signal);
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'the body is not a JSON object';
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { problem: 'the body is not a JSON object' };
+  const own = value as Record<string, unknown>;
   if (message === 'request') {
     // A request names its signal's list: {} or another signal's body is not this signal's export.
     const list = FIELDS[top][0];
-    const own = value as Record<string, unknown>;
     const camel = list.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    if (!Array.isArray(own[camel]) && !Array.isArray(own[list.name])) return `the top-level "${camel}" array is missing`;
+    if (!Array.isArray(own[camel]) && !Array.isArray(own[list.name])) return { problem: `the top-level "${camel}" array is missing` };
   }
   try {
     walkJson(top, value, 0, '(top level)');
-    return undefined;
+    return { value: own };
   } catch (e) {
-    if (e instanceof Malformed) return e.message;
-    return `unreadable JSON (${(e as Error)?.message ?? e})`;
+    if (e instanceof Malformed) return { problem: e.message };
+    return { problem: `unreadable JSON (${(e as Error)?.message ?? e})` };
   }
 }

@@ -1,7 +1,8 @@
 // The OTLP/JSON walk: finds `exception.stacktrace` in the log records and span events of an
 // Export{Logs,Trace}ServiceRequest as OTLP/JSON writes it (attributes as [{ key, value: {
 // stringValue } }]) and applies the symbolicator's attributes in the same shape. Metrics carry
-// no stacks. The protobuf side is in otlp-walk.ts, the relay's one protobuf reader.
+// no stacks. The protobuf side is otlp-protobuf.ts, over otlp-walk.ts (the relay's one protobuf
+// reader); both make the same records of the same request.
 import { ATTR, resultAttributes, type Symbolicator } from './symbolicate.js';
 import { parseDebugIds } from '../../lib/debug-ids.js';
 
