@@ -5,7 +5,7 @@ export {
 } from './adapter/cloudflare-workers.js';
 export { instrumentDeno, type DenoEnv, type DenoHandler, type DenoServeInfo } from './adapter/deno.js';
 export { instrumentVercel, vercelClientAddress, type VercelEnv, type VercelHandler, type WaitUntilContext } from './adapter/vercel.js';
-export { relay, type Relay, type RelayOptions } from './relay.js';
+export { relay, type Relay, type RelayOptions, type RelayStats } from './relay.js';
 export { checkOtlpJson, checkOtlpProtobuf, type OtlpMessage, type OtlpSignal } from './otlp-walk.js';
 export {
   ATTR as SYMBOLICATION_ATTRIBUTES, bindingSource, createSymbolicator, symbolicateOtlpJson, symbolicateOtlpProtobuf,

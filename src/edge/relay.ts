@@ -6,9 +6,19 @@
 // limit, at a bounded rate per client, a bounded number at a time), it keys the rate on the
 // client address the platform vouches for (never a header the client could have sent), and
 // the browser gets back the collector's status, Retry-After and partial success, nothing else.
-import { checkOtlpJson, checkOtlpProtobuf, type OtlpSignal } from './otlp-walk.js';
+//
+// With sourceMaps, exception stacks of logs and traces are symbolicated between the checks and
+// the forward (symbolicate/): protobuf is checked and its stacks found in one walk, then
+// rewritten in place; OTLP/JSON is parsed once, checked, symbolicated and written again. A
+// body whose stacks changed goes to the collector uncompressed; any failure sends it as it came.
+import {
+  checkOtlpJson, checkOtlpProtobuf, findRecordAttributes, parseOtlpJson, type FoundRecord, type OtlpSignal,
+} from './otlp-walk.js';
 import { requestClientAddress, untracedFetch } from './core.js';
-import { warn, warnOnce, W_INTERNAL, W_RELAY_COLLECTOR, W_RELAY_SHARED_LIMIT } from '../lib/diag.js';
+import { symbolicateOtlpJson } from './symbolicate/otlp-json.js';
+import { STACK_ATTRIBUTES, symbolicateProtobufRecords } from './symbolicate/otlp-protobuf.js';
+import type { Symbolicator } from './symbolicate/symbolicate.js';
+import { warn, warnOnce, W_INTERNAL, W_RELAY_COLLECTOR, W_RELAY_SHARED_LIMIT, W_SYMBOLICATION } from '../lib/diag.js';
 import { otlpUrl } from '../lib/url.js';
 import { parseRetryAfter } from '../transport/index.js';
 
@@ -40,9 +50,22 @@ export interface RelayOptions {
   maxConcurrent?: number;
   /** The fetch that reaches the collector. Default: the runtime's own (never traced). */
   fetch?: typeof fetch;
+  /**
+   * Readable stack traces: `createSymbolicator({ source })`, whose private source maps make
+   * every `exception.stacktrace` of log records and span events readable before it is
+   * forwarded (see the README). One per isolate, like the relay; its `stats` count stacks and maps.
+   */
+  sourceMaps?: Symbolicator;
 }
 
-export type Relay = (request: Request) => Promise<Response | undefined>;
+export interface RelayStats {
+  /** Requests forwarded with their stacks symbolicated (sourceMaps): at least one record changed. */
+  symbolicated: number;
+  /** Requests forwarded as they came because symbolicating them failed as a whole (logged, PLUME_W016). */
+  symbolicationFailed: number;
+}
+
+export type Relay = ((request: Request) => Promise<Response | undefined>) & { readonly stats: RelayStats };
 
 const SIGNALS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 // Decompression this runtime can do, by Content-Encoding ("deflate" meaning zlib, as in HTTP).
@@ -61,6 +84,8 @@ const TOO_LARGE = Symbol('too large');
 const TIMED_OUT = Symbol('timed out');
 const EMPTY = new Uint8Array(0);
 const NOSNIFF = { 'x-content-type-options': 'nosniff' };
+// A symbolicated body larger than this many times maxBodyBytes is not forwarded (the original is).
+const MAX_GROWTH = 2;
 
 type Read = Uint8Array | typeof TOO_LARGE | typeof TIMED_OUT;
 
@@ -299,13 +324,18 @@ export function relay(options: RelayOptions): Relay {
   if (options.clientAddress !== undefined && typeof options.clientAddress !== 'function') {
     throw new TypeError('plume/edge: relay(): clientAddress must be a function of the request');
   }
+  const symbolicator = options.sourceMaps;
+  if (symbolicator !== undefined && typeof (symbolicator as Partial<Symbolicator> | null)?.symbolicate !== 'function') {
+    throw new TypeError('plume/edge: relay(): sourceMaps must be a symbolicator: createSymbolicator({ source })');
+  }
+  const stats: RelayStats = { symbolicated: 0, symbolicationFailed: 0 };
   const fetchImpl = () => options.fetch ?? untracedFetch();
   let active = 0;
 
   // Server-side log lines: the collector's own words, without the secrets it may echo.
   const secrets = Object.values(extra).concat(queryValues).filter((s) => s.length >= 4);
   const logged = new Map<string, { at: number; more: number }>();
-  const log = (kind: string, message: string): void => {
+  const log = (kind: string, message: string, code = W_RELAY_COLLECTOR): void => {
     const now = Date.now();
     const last = logged.get(kind);
     if (last && now - last.at < LOG_EVERY_MS) { last.more++; return; }
@@ -313,7 +343,7 @@ export function relay(options: RelayOptions): Relay {
     logged.set(kind, { at: now, more: 0 });
     let line = `relay: ${message}${more}`;
     for (const s of secrets) line = line.split(s).join('REDACTED');
-    warn(W_RELAY_COLLECTOR, line);
+    warn(code, line);
   };
   /** The first KiB of the collector's body, as a quoted string for the log line (the rest is not read). */
   const words = async (res: Response): Promise<string> => {
@@ -412,12 +442,54 @@ export function relay(options: RelayOptions): Relay {
         body = inflated as Uint8Array;
       }
 
-      const problem = json ? checkOtlpJson(signal, body) : checkOtlpProtobuf(signal, body);
-      if (problem) return refuse(text(400, `400 bad request: not an OTLP ${signal} export: ${problem}`, cors));
+      const bad = (problem: string) => refuse(text(400, `400 bad request: not an OTLP ${signal} export: ${problem}`, cors));
+      if (symbolicator && signal !== 'metrics') {
+        // The checks as always, in the same pass as finding the stacks (protobuf) or keeping the parsed value (JSON).
+        const checked = json ? parseOtlpJson(signal, body) : findRecordAttributes(signal, body, STACK_ATTRIBUTES);
+        if (checked.problem !== undefined) return bad(checked.problem);
+        const rewritten = await symbolicate(symbolicator, signal, body, checked);
+        // Rewritten bytes go uncompressed: recompressing would cost the worker CPU for a hop inside the site's infrastructure.
+        if (rewritten) return await forward(signal, rewritten, json, undefined, cors);
+      } else {
+        const problem = json ? checkOtlpJson(signal, body) : checkOtlpProtobuf(signal, body);
+        if (problem) return bad(problem);
+      }
       return await forward(signal, raw, json, format, cors);
     } finally {
       active--;
     }
+  }
+
+  /**
+   * The body with its stacks symbolicated, or undefined to forward it as it came: nothing to
+   * change, or a failure (counted and logged; a stack the symbolicator left is counted by it,
+   * on the record and in its stats, and the body still changes).
+   */
+  async function symbolicate(
+    s: Symbolicator, signal: 'logs' | 'traces', body: Uint8Array, checked: { records?: FoundRecord[]; value?: Record<string, unknown> },
+  ): Promise<Uint8Array | undefined> {
+    let out: Uint8Array | undefined;
+    try {
+      if (checked.records) {
+        if (!checked.records.length) return undefined;
+        const r = await symbolicateProtobufRecords(s, body, checked.records);
+        if (r.changed) out = r.body;
+      } else if (await symbolicateOtlpJson(s, signal, checked.value)) {
+        // JSON.parse made doubles of every number: an integer beyond 2^53 would not be written back as it came.
+        const unsafe = unsafeInteger(checked.value, 0);
+        if (unsafe !== undefined) throw new Error(`its JSON holds the integer ${unsafe}, which cannot be written back exactly`);
+        out = new TextEncoder().encode(JSON.stringify(checked.value));
+      }
+      if (out && out.length > MAX_GROWTH * maxBody) {
+        throw new Error(`symbolicated it is ${out.length} bytes, over ${MAX_GROWTH} × maxBodyBytes`);
+      }
+    } catch (e) {
+      stats.symbolicationFailed++;
+      log('symbolication', `a ${signal} request was forwarded with its stacks as they came: ${(e as Error)?.message ?? e}`, W_SYMBOLICATION);
+      return undefined;
+    }
+    if (out) stats.symbolicated++;
+    return out;
   }
 
   /** Forwards to the collector and answers the browser from what the collector said. */
@@ -500,7 +572,7 @@ export function relay(options: RelayOptions): Relay {
     }
   }
 
-  return async function handle(request: Request): Promise<Response | undefined> {
+  const handle = async (request: Request): Promise<Response | undefined> => {
     let url: URL;
     try {
       url = new URL(request.url);
@@ -547,4 +619,20 @@ export function relay(options: RelayOptions): Relay {
       return text(500, '500 internal error in the relay', { vary: 'Origin' });
     }
   };
+  return Object.assign(handle, { stats });
+}
+
+/**
+ * The first number of a parsed JSON value that JSON.stringify would not write back as it came,
+ * if any: an integer beyond 2^53 (its text may have said more digits) or one too large for a double.
+ */
+function unsafeInteger(v: unknown, depth: number): number | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v)) ? undefined : v;
+  // Parsed and walked already: nesting is bounded, but a limit here costs nothing.
+  if (!v || typeof v !== 'object' || depth > 256) return undefined;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) {
+    const found = unsafeInteger(x, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

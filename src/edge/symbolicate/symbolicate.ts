@@ -15,6 +15,7 @@
 // keeps the name the engine printed.
 import { originalPositionFor, sourceContentFor, type TraceMap } from '@jridgewell/trace-mapping';
 import { parseDebugIds, DEBUG_IDS } from '../../lib/debug-ids.js';
+import { warn, W_SYMBOLICATION } from '../../lib/diag.js';
 import { errorText, MapCache, type MapSourceFunction, bindingSource, type StorageBinding, type LoadedMap } from './maps.js';
 import { formatFrame, parseStack, splitName, type Frame } from './stack.js';
 
@@ -55,7 +56,7 @@ export interface SymbolicatorOptions {
   maxScripts?: number;
   /** Keep the maps' sourcesContent, for source context. Default false (it is most of a map's memory). */
   keepSourcesContent?: boolean;
-  /** Told once per map that is missing or refused. Default console.warn. */
+  /** Told once per map that is missing or refused. Default: a console warning, PLUME_W016. */
   onProblem?: (message: string) => void;
 }
 
@@ -136,7 +137,7 @@ export function createSymbolicator(options: SymbolicatorOptions): Symbolicator {
     missTtlMillis: num('missTtlMillis', 5 * 60_000),
     maxMisses: 1000,
     keepSourcesContent: !!options.keepSourcesContent,
-    onProblem: options.onProblem ?? ((m) => console.warn(`[plume] symbolication: ${m}`)),
+    onProblem: options.onProblem ?? ((m) => warn(W_SYMBOLICATION, `symbolication: ${m}`)),
   });
   const stats: SymbolicatorStats = {
     stacks: 0, symbolicated: 0, left: 0, unknownFormat: 0, framesMapped: 0, framesUnmapped: 0, timeouts: 0, maps: cache.stats,
