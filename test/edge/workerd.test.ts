@@ -2,6 +2,7 @@
 // bundle: "wasm" (config.wasm: the build-time imported WebAssembly.Module), "twin" (no Module:
 // the JS twin, PLUME_W005 said once), and "als" (the nodejs_als flag: AsyncLocalStorage).
 // Without a flag workerd has no AsyncLocalStorage at all.
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../demo/collector/index.js';
 import { createEncoder } from '../../src/encoder.js';
@@ -38,6 +39,7 @@ const ${name} :Workerd.Worker = (
     (name = "SERVICE", text = "edge-workerd-${name}"),
     (name = "USE_WASM", text = "${useWasm ? '1' : '0'}"),
     (name = "API_KEY", text = "server-side-secret"),
+    (name = "MAPS", service = "maps"),
   ],
 );`;
 
@@ -47,6 +49,8 @@ beforeAll(async () => {
   gate = await startGate(collector.url);
   tmp = tempDir('workerd');
   wasmFile(tmp.dir);
+  mkdirSync(`${tmp.dir}/maps/assets`, { recursive: true });
+  writeFile(`${tmp.dir}/maps/assets`, 'app.js.map', '{"version":3,"sources":["app.ts"],"names":[],"mappings":"AAAA"}');
   await bundle('workerd.ts', `${tmp.dir}/worker.js`, { external: ['./plume.wasm'] });
   writeFile(tmp.dir, 'config.capnp', `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
@@ -55,6 +59,7 @@ const config :Workerd.Config = (
     (name = "twin", worker = .twin),
     (name = "als", worker = .als),
     (name = "net", network = (allow = ["public", "private", "local"])),
+    (name = "maps", disk = (path = "${tmp.dir}/maps", writable = false)),
   ],
   sockets = [
     (name = "wasm", address = "127.0.0.1:0", http = (), service = "wasm"),
@@ -197,6 +202,13 @@ describe('workerd', () => {
       expect(got).toEqual([200, 200, 200, 429, 429]);
       expect(workerd.output()).toContain('PLUME_W013');
     });
+  });
+
+  it('bindingSource over a service binding (a disk service): the file by the URL\'s path, null when absent', async () => {
+    // workerd's Fetcher also has get(url), an HTTP GET helper, which is not a KV get: fetch is what reads it.
+    const read = async (ref: string) => (await fetch(`${base('wasm')}/map-source?ref=${encodeURIComponent(ref)}`)).text();
+    expect(await read('https://shop.example.com/assets/app.js.map')).toBe('{"version":3,"sources":["app.ts"],"names":[],"mappings":"AAAA"}');
+    expect(await read('https://shop.example.com/assets/other.js.map')).toBe('null');
   });
 
   it('relay in workerd: forwards a valid protobuf export with the server-side header, refuses garbage', async () => {

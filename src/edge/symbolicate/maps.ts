@@ -37,6 +37,8 @@ export const isDebugId = (s: string): boolean => UUID.test(s);
 /**
  * A map source over a storage binding: KV namespaces and R2 buckets (`get(key)`), or a
  * Fetcher such as a static-assets or disk-service binding (`fetch(url)`; only a 200 counts).
+ * A binding with fetch is a Fetcher, whatever else it has: workerd's Fetcher also has `get(url)`,
+ * an HTTP GET helper, not a KV read (given a key, it fails: "Network connection lost").
  */
 export function bindingSource(binding: StorageBinding, options: BindingSourceOptions = {}): MapSourceFunction {
   if (!binding || (typeof (binding as { get?: unknown }).get !== 'function' && typeof (binding as { fetch?: unknown }).fetch !== 'function')) {
@@ -48,8 +50,8 @@ export function bindingSource(binding: StorageBinding, options: BindingSourceOpt
   const idKey = options.debugIdKey ?? ((id: string) => `debug-id/${id.toLowerCase()}.map`);
   return async (ref) => {
     const key = isDebugId(ref) ? idKey(ref) : keyOf(ref);
-    if ('get' in binding && typeof binding.get === 'function') {
-      const v = await binding.get(key);
+    if (typeof (binding as { fetch?: unknown }).fetch !== 'function') {
+      const v = await (binding as { get(key: string): Promise<unknown> }).get(key);
       if (v == null) return null;
       if (typeof v === 'string') return v;
       if (typeof (v as { text?: unknown }).text === 'function') return (v as { text(): Promise<string> }).text();

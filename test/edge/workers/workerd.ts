@@ -3,10 +3,14 @@
 // WebAssembly.Module when USE_WASM is set.
 // @ts-expect-error: a workerd module (capnp `wasm = embed "plume.wasm"`), not resolved by esbuild
 import wasm from './plume.wasm';
-import { instrument, relay, type Relay } from '../../../src/edge/index.js';
+import { bindingSource, instrument, relay, type Relay } from '../../../src/edge/index.js';
 import { app, outer } from './app.js';
 
-interface Env { COLLECTOR: string; COLLECTOR_DIRECT: string; UPSTREAM: string; SERVICE: string; USE_WASM: string; API_KEY: string }
+interface Env {
+  COLLECTOR: string; COLLECTOR_DIRECT: string; UPSTREAM: string; SERVICE: string; USE_WASM: string; API_KEY: string;
+  /** A disk service over a folder of files: private source maps, read through bindingSource. */
+  MAPS: { fetch(input: string): Promise<Response> };
+}
 interface Ctx { waitUntil(p: Promise<unknown>): void }
 
 let relayed: Relay | undefined;
@@ -15,6 +19,12 @@ let abused: Relay | undefined;
 
 const worker = instrument({
   async fetch(request: Request, env: Env, ctx: Ctx) {
+    const url = new URL(request.url);
+    if (url.pathname === '/map-source') {
+      // What the symbolicator's source reads for a script URL or debug ID, through the binding.
+      const text = await bindingSource(env.MAPS)(url.searchParams.get('ref') ?? '').then((t) => t, (e) => `threw: ${e?.message ?? e}`);
+      return new Response(text ?? 'null');
+    }
     relayed ??= relay({
       collector: env.COLLECTOR_DIRECT, headers: { 'x-api-key': env.API_KEY },
       rateLimit: { requests: 5, perSeconds: 60 }, maxBodyBytes: 64 * 1024,
