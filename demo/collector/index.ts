@@ -190,6 +190,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
 function resetInPlace(received: Received): void {
   const fresh = emptyReceived();
   received.requests = 0;
+  received.symbolicated = 0;
   Object.assign(received.traces, fresh.traces);
   Object.assign(received.metrics, fresh.metrics);
   Object.assign(received.logs, fresh.logs);

@@ -206,7 +206,7 @@ async function handleExport(state: ReceiverState, ex: Exchange, signal: Signal):
       : (flat.rows as { events: { attributes: Record<string, unknown> }[] }[]).flatMap((r) => r.events.map((e) => e.attributes));
     // Symbolication never costs an export: whatever goes wrong, the rows are stored as they came.
     try {
-      await state.symbolicator.symbolicateAttributes(bags);
+      state.received.symbolicated += await state.symbolicator.symbolicateAttributes(bags);
     } catch (err) {
       state.log?.(`symbolication failed: ${err instanceof Error ? err.message : err}`);
     }

@@ -17,6 +17,8 @@ export interface Received {
   rejected: Record<string, number>;
   /** Stored items dropped later to keep each table within maxSpans. */
   rotated: { spans: number; points: number; records: number };
+  /** Records (log records, span events) whose stacks were symbolicated here on arrival (sourceMaps); a relay's are not. */
+  symbolicated: number;
 }
 
 export function emptyReceived(): Received {
@@ -27,6 +29,7 @@ export function emptyReceived(): Received {
     logs: { requests: 0, records: 0, rejectedRecords: 0 },
     rejected: {},
     rotated: { spans: 0, points: 0, records: 0 },
+    symbolicated: 0,
   };
 }
 

@@ -2,19 +2,25 @@
 // relay, so the browser's exports are first-party (no CORS preflight, nothing for an ad
 // blocker to match) and its fetches to /api carry traceparent (same origin).
 //
-//   /otlp/v1/{traces,metrics,logs}  relay() → the collector (env.COLLECTOR)
+//   /otlp/v1/{traces,metrics,logs}  relay() → the collector (env.COLLECTOR), exception stacks
+//                                    made readable with the app's private source maps (env.MAPS)
 //   /api/products, /api/cart, /api/checkout  → the upstream (env.UPSTREAM), traced
 //   everything else                  the site's files (env.ASSETS, a workerd disk service)
 //
+// The maps are a second disk service that no route reaches: only the relay's symbolicator
+// reads them, as a site would bind an R2 bucket or KV namespace it never serves.
+//
 // demo/run.ts bundles this with esbuild and writes the workerd config (config.capnp).
 import wasm from 'plume/plume.wasm'; // a build-time WebAssembly.Module: workerd refuses to compile at run time
-import { instrument, relay, type Relay } from 'plume/edge';
+import { createSymbolicator, instrument, relay, type Relay } from 'plume/edge';
 
 interface Env {
   COLLECTOR: string;
   UPSTREAM: string;
   VIEWER: string;
   ASSETS: { fetch(input: Request | string | URL, init?: RequestInit): Promise<Response> };
+  /** The app's source maps (plume/build's layout: `app.js.map`, `debug-id/<id>.map`), private. */
+  MAPS: { fetch(input: string): Promise<Response> };
 }
 interface Ctx { waitUntil(p: Promise<unknown>): void }
 
@@ -32,7 +38,7 @@ export default instrument({
   fetch(request: Request, env: Env, _ctx: Ctx): Promise<Response> | Response {
     const url = new URL(request.url);
     if (url.pathname.startsWith('/otlp/')) {
-      forward ??= relay({ collector: env.COLLECTOR });
+      forward ??= relay({ collector: env.COLLECTOR, sourceMaps: createSymbolicator({ source: env.MAPS }) });
       return forward(request).then((r) => r ?? new Response('not found', { status: 404 }));
     }
     if (url.pathname.startsWith('/api/')) return api(request, url, env);

@@ -112,7 +112,7 @@ describe('reset and queries', () => {
     expect(c.query.counts()).toEqual({ spans: 0, points: 0, records: 0 });
     expect(received).toEqual({
       requests: 0, traces: { requests: 0, spans: 0, rejectedSpans: 0 }, metrics: { requests: 0, points: 0, rejectedPoints: 0 },
-      logs: { requests: 0, records: 0, rejectedRecords: 0 }, rejected: {}, rotated: { spans: 0, points: 0, records: 0 },
+      logs: { requests: 0, records: 0, rejectedRecords: 0 }, rejected: {}, rotated: { spans: 0, points: 0, records: 0 }, symbolicated: 0,
     });
     expect(c.requests).toEqual([]);
   });
