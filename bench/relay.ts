@@ -2,7 +2,11 @@
 // (this process: building the request, the relay's checks, its fetch to the collector), a
 // fake collector on loopback in a child process answering 200 at once, 16 requests in flight;
 // and again with the collector's answer made in process (the relay's own work alone).
-// Three bodies: a browser export of 50 spans as protobuf, the same gzip'd, the same as JSON.
+// Bodies: a browser export of 50 spans as protobuf, the same gzip'd, the same as JSON (no
+// stacks), and an export of 10 error log records, each with a 20-frame stack of a real
+// minified app (esbuild --minify --sourcemap), as protobuf and as JSON. Each body goes through
+// the relay without sourceMaps and with them (one symbolicator, its maps cached after the
+// warm-up round, as in an isolate that has served a few requests).
 // Then the OTLP checks alone, in MB/s, on a 10,000-span export.
 //
 // `tsx bench/relay.ts --baseline <git ref>` also runs the relay of that commit (its src/ taken
@@ -15,8 +19,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { checkOtlpJson, checkOtlpProtobuf } from '../src/edge/otlp-walk.js';
 import { relay as currentRelay, type RelayOptions } from '../src/edge/relay.js';
+import { createSymbolicator } from '../src/edge/symbolicate/index.js';
 import { createEncoder } from '../src/encoder.js';
 import { FIXTURES } from '../test/encode/fixtures.js';
+import { buildEsbuild, throwFrom } from '../test/edge/symbolicate/fixture.js';
 import { measure, printTable } from './harness.js';
 
 const ROUND_MS = Number(process.env.BENCH_MS ?? 1500);
@@ -63,19 +69,43 @@ const exportJson = { resourceSpans: [{ resource, scopeSpans: [{ scope: { name: '
 const protobuf = enc.encodeTraces(exportJson);
 const gzipped = gzipSync(protobuf);
 const json = JSON.stringify(exportJson);
-const bodies: { name: string; body: Uint8Array | string; headers: Record<string, string> }[] = [
-  { name: `protobuf ${protobuf.length} B`, body: protobuf, headers: { 'content-type': 'application/x-protobuf' } },
+// Error records as a page sends them: stacks of the minified app's real frames (its map private).
+const app = await buildEsbuild();
+const appFrames = (await throwFrom(app)).split('\n').filter((l) => l.includes(app.url));
+const stackOf = (k: number) => [`TypeError: no price for sku-${k}`, ...Array.from({ length: 20 }, (_, i) => appFrames[(i + k) % appFrames.length])]
+  .join('\n');
+const errorsJson = {
+  resourceLogs: [{ resource, scopeLogs: [{ scope: { name: 'plume' }, logRecords: Array.from({ length: 10 }, (_, k) => ({
+    timeUnixNano: '1764614400123456789', severityNumber: 17, severityText: 'ERROR', body: { stringValue: `Uncaught TypeError: no price for sku-${k}` },
+    attributes: [
+      { key: 'exception.type', value: { stringValue: 'TypeError' } },
+      { key: 'exception.message', value: { stringValue: `no price for sku-${k}` } },
+      { key: 'exception.stacktrace', value: { stringValue: stackOf(k) } },
+    ],
+  })) }] }],
+};
+const errors = enc.encodeLogs(errorsJson);
+const errorsText = JSON.stringify(errorsJson);
+const symbolicator = createSymbolicator({ source: app.source, onProblem: () => {} });
+
+const bodies: { name: string; path: string; body: Uint8Array | string; headers: Record<string, string> }[] = [
+  { name: `protobuf ${protobuf.length} B`, path: 'traces', body: protobuf, headers: { 'content-type': 'application/x-protobuf' } },
   {
-    name: `protobuf gzip ${gzipped.length} B`, body: gzipped,
+    name: `protobuf gzip ${gzipped.length} B`, path: 'traces', body: gzipped,
     headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' },
   },
-  { name: `JSON ${json.length} B`, body: json, headers: { 'content-type': 'application/json' } },
+  { name: `JSON ${json.length} B`, path: 'traces', body: json, headers: { 'content-type': 'application/json' } },
+  { name: `logs+stacks pb ${errors.length} B`, path: 'logs', body: errors, headers: { 'content-type': 'application/x-protobuf' } },
+  { name: `logs+stacks JSON ${errorsText.length} B`, path: 'logs', body: errorsText, headers: { 'content-type': 'application/json' } },
 ];
 
 // ---- the relays
 
 type RelayFn = (o: RelayOptions) => (r: Request) => Promise<Response | undefined>;
-const relays: { name: string; make: RelayFn }[] = [{ name: 'this branch', make: currentRelay }];
+const relays: { name: string; make: RelayFn }[] = [
+  { name: 'this branch', make: currentRelay },
+  { name: 'this branch, sourceMaps', make: (o) => currentRelay({ ...o, sourceMaps: symbolicator }) },
+];
 let baselineDir: string | undefined;
 if (baselineRef) {
   baselineDir = mkdtempSync(join(tmpdir(), 'plume-relay-baseline-'));
@@ -103,7 +133,7 @@ async function round(make: RelayFn, b: (typeof bodies)[number], inProcess: boole
   const start = performance.now();
   const worker = async () => {
     while (performance.now() < end) {
-      const req = new Request('https://shop.example.com/otlp/v1/traces', { method: 'POST', body: b.body as BodyInit, headers: b.headers });
+      const req = new Request(`https://shop.example.com/otlp/v1/${b.path}`, { method: 'POST', body: b.body as BodyInit, headers: b.headers });
       const res = await r(req);
       if (res?.status !== 200) failed++;
       await res?.arrayBuffer();
@@ -121,7 +151,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 console.log(`\nrelay() in node ${process.version}: ${IN_FLIGHT} requests in flight, ${ROUNDS} interleaved rounds of ${ROUND_MS} ms`
   + ', median');
-console.log(`${'collector'.padEnd(22)} ${'body'.padEnd(26)} ${'relay'.padEnd(26)} ${'req/s'.padStart(8)} ${'CPU µs/req'.padStart(11)}`);
+console.log(`${'collector'.padEnd(22)} ${'body'.padEnd(28)} ${'relay'.padEnd(26)} ${'req/s'.padStart(8)} ${'CPU µs/req'.padStart(11)}`);
 try {
   for (const [b, inProcess] of bodies.flatMap((x) => [[x, false], [x, true]] as const)) {
     const where = inProcess ? 'answer in process' : 'loopback HTTP';
@@ -138,7 +168,7 @@ try {
     for (const x of relays) {
       const m = results.get(x.name)!;
       const figures = `${median(m.rps).toFixed(0).padStart(8)} ${median(m.cpu).toFixed(0).padStart(11)}`;
-      console.log(`${where.padEnd(22)} ${b.name.padEnd(26)} ${x.name.padEnd(26)} ${figures}`);
+      console.log(`${where.padEnd(22)} ${b.name.padEnd(28)} ${x.name.padEnd(26)} ${figures}`);
     }
   }
 
@@ -150,7 +180,10 @@ try {
     measure('checkOtlpProtobuf (wire walk)', () => { checkOtlpProtobuf('traces', bigProtobuf); return bigProtobuf; }),
     measure('checkOtlpJson (parse + schema walk)', () => { checkOtlpJson('traces', bigJson); return bigJson; }),
   ], 'checkOtlpProtobuf (wire walk)');
+  const { maps, ...stacks } = symbolicator.stats;
+  console.log(`\nsymbolicator: ${JSON.stringify(stacks)}; maps ${JSON.stringify(maps)}`);
 } finally {
   child.kill();
+  app.remove();
   if (baselineDir) rmSync(baselineDir, { recursive: true, force: true });
 }
