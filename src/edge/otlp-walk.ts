@@ -549,39 +549,62 @@ export function setRecordAttributes(body: Uint8Array, edits: { record: FoundReco
   return out;
 }
 
-function varintBytes(n: number): Uint8Array {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return Uint8Array.from(out);
+/** Bytes of n as a varint (n a whole number below 2^53). */
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 128) { n = Math.floor(n / 128); size++; }
+  return size;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => { out.set(p, at); return at + p.length; }, 0);
+/** Writes n as a varint at `at`; returns where it ends. */
+function putVarint(out: Uint8Array, at: number, n: number): number {
+  while (n >= 128) { out[at++] = (n % 128) | 0x80; n = Math.floor(n / 128); }
+  out[at++] = n;
+  return at;
+}
+
+function varintBytes(n: number): Uint8Array {
+  const out = new Uint8Array(varintSize(n));
+  putVarint(out, 0, n);
   return out;
 }
 
-/** A length-delimited field: tag, length, content. */
-const delimited = (field: number, ...content: Uint8Array[]): Uint8Array => {
-  const body = concat(content);
-  return concat([varintBytes(field * 8 + 2), varintBytes(body.length), body]);
-};
+const KEY_BYTES = new Map<string, Uint8Array>();
 
-/** The KeyValue field of a record's attributes: { key, value: { string_value | int_value } }. */
+/**
+ * The KeyValue field of a record's attributes, `field { key: 1, value: 2 { string_value | int_value } }`,
+ * sized first and written into one buffer (a relay writes tens of them per request).
+ */
 function keyValueField(field: number, key: string, value: AttributeValue): Uint8Array {
-  let any: Uint8Array;
+  let k = KEY_BYTES.get(key);
+  if (!k) { k = UTF8_OUT.encode(key); if (KEY_BYTES.size < 64) KEY_BYTES.set(key, k); }
+  let v: Uint8Array | undefined;
+  let anyLen: number;
   if (typeof value === 'string') {
-    any = delimited(STRING_VALUE, UTF8_OUT.encode(value));
+    v = UTF8_OUT.encode(value);
+    anyLen = varintSize(STRING_VALUE * 8 + 2) + varintSize(v.length) + v.length;
   } else {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`setRecordAttributes: ${key} = ${value} is not a whole number from 0 to 2^53`);
-    any = concat([varintBytes(INT_VALUE * 8), varintBytes(value)]);
+    anyLen = varintSize(INT_VALUE * 8) + varintSize(value);
   }
-  return delimited(field, delimited(KEY, UTF8_OUT.encode(key)), delimited(VALUE, any));
+  const kvLen = varintSize(KEY * 8 + 2) + varintSize(k.length) + k.length + varintSize(VALUE * 8 + 2) + varintSize(anyLen) + anyLen;
+  const out = new Uint8Array(varintSize(field * 8 + 2) + varintSize(kvLen) + kvLen);
+  let at = putVarint(out, 0, field * 8 + 2);
+  at = putVarint(out, at, kvLen);
+  at = putVarint(out, at, KEY * 8 + 2);
+  at = putVarint(out, at, k.length);
+  out.set(k, at);
+  at = putVarint(out, at + k.length, VALUE * 8 + 2);
+  at = putVarint(out, at, anyLen);
+  if (v) {
+    at = putVarint(out, at, STRING_VALUE * 8 + 2);
+    at = putVarint(out, at, v.length);
+    out.set(v, at);
+  } else {
+    at = putVarint(out, at, INT_VALUE * 8);
+    putVarint(out, at, value as number);
+  }
+  return out;
 }
 
 // ---- OTLP/JSON: the same schema over the parsed value
