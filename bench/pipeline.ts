@@ -32,7 +32,8 @@ import { createCore, type Core } from '../src/sdk/index.js';
 import { traceIdRatio } from '../src/sdk/sampler.js';
 import { SpanKind } from '../src/sdk/span.js';
 import { LIVE_SHARE } from '../src/transport/sender.js';
-import { fmtRatio, median, printRounds, ratio, rounds, type Contender } from './harness.js';
+import { fmtRatio, median, MS, printRounds, ratio, ROUNDS, rounds, type Contender } from './harness.js';
+import { fmtSpread } from './lib.js';
 
 const N = 512;
 const attrs = (i: number) => ({
@@ -146,36 +147,43 @@ const nsFmt = (r: { ops: number[] }) => `${median(ns(r)).toFixed(0)} ns (${Math.
 console.log(`\nunsampled span (start with 8 attributes + end), per span, median (min–max) of rounds:`);
 console.log(`  Plume ${nsFmt(unsampled[1])}, OTel JS sdk-trace 3.x ${nsFmt(unsampled[0])}`);
 
-// ---- where Plume's time goes (wasm), per 512 spans. Each stage is the pipeline cut short
-// after it (the exporter's span hand-off replaced), so every stage runs on the real objects in
-// its real hot path, and its cost is the difference from the stage before.
+// ---- where Plume's time goes (wasm), per 512 spans: the same work as the pipeline, timed
+// stage by stage inside each iteration (performance.now() around every record write; its
+// own cost, about 1,024 calls, lands in "recording"). Iterations alternate between the
+// encoding the pipeline does (cut into requests of at most 32 KiB) and one request uncut.
 const resource = pw.core.resource;
 const wasm = await loadWasmEncoder(wasmBytes);
 const encode = (rec: RecordBatch['rec'], root: number) => wasm.encode(SIGNAL_TRACES, rec, root);
-const cut = (after: (batch: RecordBatch) => number) => {
-  const core = plumeCore('wasm', true, () => {});
-  const batch = new RecordBatch();
-  core.exporter.onSpanEnd = (s) => writeSpan(batch, s);
-  return () => { batch.reset(); spans(core); return after(batch); };
-};
-const recCore = plumeCore('wasm', true, () => {});
-recCore.exporter.onSpanEnd = () => {};
-const stages = await rounds([
-  { name: 'recording', run: () => { spans(recCore); return 0; } },
-  { name: '+ record writing', run: cut((b) => b.rec.size) },
-  { name: '+ encoding as one request', run: cut((b) => encode(b.rec, b.finish(resource)).length) },
-  { name: '+ encoding cut into 32 KiB requests', run: cut((b) => encodeChunks(b, resource, LIVE_SHARE, encode, false).reduce((n, c) => n + c.body.length, 0)) },
-]);
-const perOp = (r: { ops: number[] }) => r.ops.map((o) => 1e6 / o);
-const total = perOp(by('Plume (wasm'));
-const [a, b, c, d] = stages.map(perOp);
-const diff = (x: number[], y: number[]) => x.map((v, i) => v - y[i]);
-const tot = median(total);
-console.log(`\nwhere Plume's time goes, wasm, per ${N} spans: µs, median of per-round figures (min–max); whole pipeline ${tot.toFixed(0)} µs`);
-const stage = (label: string, v: number[]) => console.log(`  ${label.padEnd(74)} ${median(v).toFixed(0).padStart(6)} µs ` +
-  `${(100 * median(v) / tot).toFixed(0).padStart(3)}%  (${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)})`);
-stage('recording: start with 8 attributes + end, through the API', a);
-stage('record writing: finished spans into compact records', diff(b, a));
-stage('encoding: records to OTLP/protobuf, the batch as one request', diff(c, b));
-stage('  encoding, cut into requests of at most 32 KiB (encodeChunks) instead', diff(d, b));
-stage('batching and hand-off: exporter queue, outbox, sender, promises (the rest)', diff(total, d));
+const prof = plumeCore('wasm', true, () => {});
+const batch = new RecordBatch();
+let writing = 0;
+prof.exporter.onSpanEnd = (s) => { const t = performance.now(); writeSpan(batch, s); writing += performance.now() - t; };
+const times = { recording: [] as number[], writing: [] as number[], cut: [] as number[], whole: [] as number[] };
+for (let round = -1, k = 0; round < ROUNDS; round++) {
+  const end = performance.now() + (round < 0 ? MS / 3 : MS); // round -1 warms up, untimed
+  while (performance.now() < end) {
+    batch.reset();
+    writing = 0;
+    const t0 = performance.now();
+    spans(prof);
+    const t1 = performance.now();
+    if (k++ % 2) encodeChunks(batch, resource, LIVE_SHARE, encode, false);
+    else encode(batch.rec, batch.finish(resource));
+    const t2 = performance.now();
+    if (round < 0) continue;
+    times.recording.push((t1 - t0 - writing) * 1000);
+    times.writing.push(writing * 1000);
+    (k % 2 ? times.whole : times.cut).push((t2 - t1) * 1000);
+  }
+}
+const total = median(by('Plume (wasm').ops.map((o) => 1e6 / o));
+const med = (a: number[]) => median(a);
+console.log(`\nwhere Plume's time goes, wasm, per ${N} spans, µs per iteration: median (IQR, min–max) over ${ROUNDS} rounds`);
+const stage = (label: string, v: number[]) => console.log(`  ${label.padEnd(66)} ${fmtSpread(v, 0)}  ${(100 * med(v) / total).toFixed(0)}%`);
+stage('recording: start with 8 attributes + end, through the API', times.recording);
+stage('record writing: finished spans into compact records', times.writing);
+stage('encoding, cut into requests of at most 32 KiB (what the pipeline does)', times.cut);
+stage('  (the same batch encoded as one request, for comparison)', times.whole);
+const rest = total - med(times.recording) - med(times.writing) - med(times.cut);
+console.log(`  ${'batching and hand-off: exporter queue, outbox, sender, promises'.padEnd(66)} ${rest.toFixed(0)} ` +
+  `(the whole pipeline's ${total.toFixed(0)} µs, median of its rounds above, minus the medians above)`);

@@ -1,0 +1,30 @@
+// npm run bench: installs the peers if needed (bench/package.json), then runs every bench in
+// its own process (one bench's JIT state and garbage never weigh on the next), in order:
+// encode, pipeline, startup, hide, first-request. `npm run bench -- pipeline hide` runs some.
+// The counts are set by BENCH_MS, BENCH_ROUNDS, STARTUP_LOADS, HIDE_TRIALS, HIDE_SIZES,
+// FIRST_REQUEST_LOADS (see each file); with the defaults the whole takes about five minutes
+// on a quiet two-core machine, the build aside.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { BENCH, ensurePeers, ROOT } from './lib.js';
+
+const ALL = ['encode', 'pipeline', 'startup', 'hide', 'first-request'];
+const which = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
+const unknown = which.filter((w) => !ALL.includes(w));
+if (unknown.length) {
+  console.error(`unknown bench: ${unknown.join(', ')} (one of ${ALL.join(', ')})`);
+  process.exit(2);
+}
+if (!existsSync(`${ROOT}dist/plume.iife.js`)) {
+  console.error('dist/ is missing: run `npm run build` first');
+  process.exit(1);
+}
+ensurePeers();
+let failed = false;
+for (const name of which) {
+  const t = Date.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `${BENCH}${name}.ts`], { cwd: ROOT, stdio: 'inherit' });
+  console.log(`(${name}: ${((Date.now() - t) / 1000).toFixed(0)} s)`);
+  failed ||= r.status !== 0;
+}
+process.exit(failed ? 1 : 0);
