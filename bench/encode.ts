@@ -220,7 +220,10 @@ for (const n of [10, 512, 4096]) {
   const pbfList = pbfSpans(list);
   const rows = await rounds([
     { name: OTEL, run: () => ProtobufTraceSerializer.serializeRequest(otel)! },
-    { name: 'history: OTel JS serializer 0.223 (sdk-trace-base 2.x)', run: () => ProtobufTraceSerializer0223.serializeRequest(otelOld as never)! },
+    {
+      name: 'history: OTel JS serializer 0.223 (sdk-trace-base 2.x)',
+      run: () => ProtobufTraceSerializer0223.serializeRequest(otelOld as never)!,
+    },
     { name: 'protobufjs (reflection codegen)', run: () => PbjsRequest.encode(pbjs).finish() },
     { name: 'protobufjs, from OTLP/JSON (fromObject + encode)', run: () => PbjsRequest.encode(PbjsRequest.fromObject(json)).finish() },
     { name: 'pbf (hand-written)', run: () => pbfEncode(pbfList) },
@@ -238,9 +241,11 @@ const by = (name: string) => at512.find((r) => r.name.startsWith(name))!;
 const fastestPureJs = median(by('protobufjs (').ops) > median(by('pbf').ops) ? by('protobufjs (') : by('pbf');
 console.log('\ntargets at 512 spans (a benchmark, not a test; median of per-round ratios, range):');
 const target = (label: string, r: Rounds, b: Rounds, goal = '') => console.log(`  ${label.padEnd(74)} ${fmtRatio(ratio(r, b))}${goal}`);
-target('plume/encoder from OTLP/JSON (wasm) / OTel serializer from ReadableSpans', by('Plume wasm, encodeTraces'), by(OTEL), '  (target >= 2x)');
+target('plume/encoder from OTLP/JSON (wasm) / OTel serializer from ReadableSpans', by('Plume wasm, encodeTraces'), by(OTEL),
+  '  (target >= 2x)');
 target('plume/encoder from OTLP/JSON (JS twin) / OTel serializer', by('Plume JS twin, encodeTraces'), by(OTEL));
 target('wasm from records / OTel serializer', by('Plume wasm, from records'), by(OTEL), '  (target >= 4x)');
-target(`wasm from records / fastest pure JS (${fastestPureJs.name.split(' ')[0]})`, by('Plume wasm, from records'), fastestPureJs, '  (target >= 2x)');
+target(`wasm from records / fastest pure JS (${fastestPureJs.name.split(' ')[0]})`, by('Plume wasm, from records'), fastestPureJs,
+  '  (target >= 2x)');
 target('JS twin from records / OTel serializer', by('Plume JS twin, from records'), by(OTEL), '  (target >= 1.5x)');
 console.log(`  ${'dist/plume.wasm'.padEnd(74)} ${wasmBytes.length} bytes (target <= 12288)`);

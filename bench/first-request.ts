@@ -24,7 +24,8 @@ const LOADS = Number(process.env.FIRST_REQUEST_LOADS ?? 20);
 
 // The app: generated modules, each registered and run at start-up, as a framework's bootstrap does.
 const modules = Array.from({ length: 1500 }, (_, i) =>
-  `define('m${i}', function (r) { var o = { id: ${i}, name: 'component${i}', deps: [${[1, 2, 3].map((d) => `'m${Math.max(0, i - d)}'`).join(',')}] };` +
+  `define('m${i}', function (r) { var o = { id: ${i}, name: 'component${i}', ` +
+  `deps: [${[1, 2, 3].map((d) => `'m${Math.max(0, i - d)}'`).join(',')}] };` +
   ` o.render = function (s) { return '<div class="c${i}">' + s + '</div>'; }; r.push(o.render(o.name)); return o; });`).join('\n');
 const app = `(function () {
 var registry = {}, out = [];
@@ -51,16 +52,19 @@ const api = await serve((req, res) => {
   const cors = { 'access-control-allow-origin': String(req.headers.origin ?? '*'), 'timing-allow-origin': '*' };
   if (req.method === 'OPTIONS') {
     seen.preflights++;
-    return void res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET', 'access-control-allow-headers': 'traceparent, tracestate, baggage' }).end();
+    const allow = { 'access-control-allow-methods': 'GET', 'access-control-allow-headers': 'traceparent, tracestate, baggage' };
+    return void res.writeHead(204, { ...cors, ...allow }).end();
   }
   seen.requests++;
   if (req.headers.traceparent) seen.traceparent++;
-  res.writeHead(200, { ...cors, 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gz(JSON.stringify({ id: 7, name: 'Ada' })));
+  res.writeHead(200, { ...cors, 'content-type': 'application/json', 'content-encoding': 'gzip' })
+    .end(gz(JSON.stringify({ id: 7, name: 'Ada' })));
 });
 const appGz = gz(app), iifeGz = gz(readFileSync(`${ROOT}dist/plume.iife.js`));
 const web = await serve((req, res) => {
   const path = new URL(req.url!, 'http://x').pathname;
-  const init = (propagate: boolean) => `<script>${snippet('')}</script><script>plume('init', { endpoint: location.origin, serviceName: 'app'` +
+  const init = (propagate: boolean) => `<script>${snippet('')}</script>` +
+    `<script>plume('init', { endpoint: location.origin, serviceName: 'app'` +
     `${propagate ? `, propagateTraceHeaderCorsUrls: ['${api.origin}']` : ''} });</script>`;
   const pages: Record<string, string> = {
     '/none': page(api.origin, ''),
@@ -86,7 +90,9 @@ async function load(path: string): Promise<Load> {
     const e = performance.getEntriesByType('resource').find((x) => x.name.endsWith('/api/user')) as PerformanceResourceTiming;
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
     const w = window as unknown as { __plumeAtDcl: boolean; __answered: number };
-    return { start: e.startTime, end: e.responseEnd, answered: w.__answered, dcl: nav.domContentLoadedEventStart, live: w.__plumeAtDcl ? 1 : 0 };
+    return {
+      start: e.startTime, end: e.responseEnd, answered: w.__answered, dcl: nav.domContentLoadedEventStart, live: w.__plumeAtDcl ? 1 : 0,
+    };
   });
   await ctx.close();
   return r;
@@ -116,7 +122,8 @@ for (const [path, label] of variants) {
   console.log(''.padEnd(36) + `completes ${fmtSpread(l.map((r) => r.end))}`);
   console.log(''.padEnd(36) + `app has it ${fmtSpread(l.map((r) => r.answered))}`);
   console.log(''.padEnd(36) + `DOMContentLoaded ${med(path, 'dcl').toFixed(2)}; Plume live at DOMContentLoaded ` +
-    `${l.reduce((n, r) => n + r.live, 0)}/${LOADS}, traceparent ${traced.get(path)}/${LOADS}, preflighted ${preflighted.get(path)}/${LOADS}`);
+    `${l.reduce((n, r) => n + r.live, 0)}/${LOADS}, traceparent ${traced.get(path)}/${LOADS}, ` +
+    `preflighted ${preflighted.get(path)}/${LOADS}`);
 }
 const d = (path: string, key: keyof Load) => (med(path, key) - med('/none', key)).toFixed(2);
 console.log(`  later than without Plume (medians), propagation off: completes ${d('/plume', 'end')} ms (target <= 5 ms), ` +

@@ -91,6 +91,7 @@ export function printRounds(title: string, rows: Rounds[], baseline: string): vo
     `vs ${baseline.split(',')[0]} (per-round range; ${n} rounds)`);
   for (const r of rows) {
     const ops = `${median(r.ops).toFixed(0)} (${Math.min(...r.ops).toFixed(0)}–${Math.max(...r.ops).toFixed(0)})`;
-    console.log(`${r.name.padEnd(52)} ${ops.padStart(24)} ${r.mbPerSec.toFixed(1).padStart(7)} ${String(r.bytes).padStart(9)}  ${base ? fmtRatio(ratio(r, base)) : ''}`);
+    const vs = base ? fmtRatio(ratio(r, base)) : '';
+    console.log(`${r.name.padEnd(52)} ${ops.padStart(24)} ${r.mbPerSec.toFixed(1).padStart(7)} ${String(r.bytes).padStart(9)}  ${vs}`);
   }
 }

@@ -27,7 +27,9 @@ const SIZES = (process.env.HIDE_SIZES ?? '10,500,5000').split(',').map(Number);
 
 const before = `<script>
 window.__hide = { t0: 0, end: 0, beacons: [] };
-addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden' && !__hide.t0) __hide.t0 = performance.now(); }, true);
+addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden' && !__hide.t0) __hide.t0 = performance.now();
+}, true);
 const send = navigator.sendBeacon.bind(navigator);
 navigator.sendBeacon = function (url, data) {
   const ok = send(url, data);
@@ -68,7 +70,8 @@ async function trial(n: number, k: number): Promise<Trial> {
     }, n, `t${k}`);
     await p.hide!();
     const r = await p.evaluate(() => {
-      const h = (window as unknown as { __hide: { t0: number; end: number; beacons: { at: number; ok: boolean; bytes: number }[] } }).__hide;
+      type Hide = { t0: number; end: number; beacons: { at: number; ok: boolean; bytes: number }[] };
+      const h = (window as unknown as { __hide: Hide }).__hide;
       let persisted = 0;
       for (let i = 0; i < localStorage.length; i++) persisted += (localStorage.getItem(localStorage.key(i)!) ?? '').length;
       localStorage.clear();

@@ -21,8 +21,9 @@ const resource = resourceFromAttributes({ 'service.name': 'shop' });
 `;
 // sdk-trace-web re-exports sdk-trace-base's BatchSpanProcessor: one copy in the bundle.
 const otelTraces = (zone: boolean) => `
-const provider = new WebTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: base + '/v1/traces' }),
-  window.batchDelay ? { scheduledDelayMillis: window.batchDelay } : {})] });
+const exporter = new OTLPTraceExporter({ url: base + '/v1/traces' });
+const provider = new WebTracerProvider({ resource,
+  spanProcessors: [new BatchSpanProcessor(exporter, window.batchDelay ? { scheduledDelayMillis: window.batchDelay } : {})] });
 provider.register(${zone ? '{ contextManager: new ZoneContextManager() }' : ''});
 registerInstrumentations({ instrumentations: [new FetchInstrumentation({ propagateTraceHeaderCorsUrls: window.otelPropagateTo || [] }),
   new DocumentLoadInstrumentation()] });

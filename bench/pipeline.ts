@@ -143,7 +143,8 @@ const unsampled = await rounds([
   { name: 'Plume', run: () => { spans(pu); return 0; } },
 ]);
 const ns = (r: { ops: number[] }) => r.ops.map((o) => 1e9 / (o * N));
-const nsFmt = (r: { ops: number[] }) => `${median(ns(r)).toFixed(0)} ns (${Math.min(...ns(r)).toFixed(0)}–${Math.max(...ns(r)).toFixed(0)})`;
+const nsFmt = (r: { ops: number[] }) =>
+  `${median(ns(r)).toFixed(0)} ns (${Math.min(...ns(r)).toFixed(0)}–${Math.max(...ns(r)).toFixed(0)})`;
 console.log(`\nunsampled span (start with 8 attributes + end), per span, median (min–max) of rounds:`);
 console.log(`  Plume ${nsFmt(unsampled[1])}, OTel JS sdk-trace 3.x ${nsFmt(unsampled[0])}`);
 
@@ -179,7 +180,8 @@ for (let round = -1, k = 0; round < ROUNDS; round++) {
 const total = median(by('Plume (wasm').ops.map((o) => 1e6 / o));
 const med = (a: number[]) => median(a);
 console.log(`\nwhere Plume's time goes, wasm, per ${N} spans, µs per iteration: median (IQR, min–max) over ${ROUNDS} rounds`);
-const stage = (label: string, v: number[]) => console.log(`  ${label.padEnd(66)} ${fmtSpread(v, 0)}  ${(100 * med(v) / total).toFixed(0)}%`);
+const stage = (label: string, v: number[]) =>
+  console.log(`  ${label.padEnd(66)} ${fmtSpread(v, 0)}  ${(100 * med(v) / total).toFixed(0)}%`);
 stage('recording: start with 8 attributes + end, through the API', times.recording);
 stage('record writing: finished spans into compact records', times.writing);
 stage('encoding, cut into requests of at most 32 KiB (what the pipeline does)', times.cut);

@@ -59,7 +59,8 @@ async function load(path: string): Promise<Load> {
   const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
   const marks = await p.evaluate(() => {
     const [a] = performance.getEntriesByName('A'), [b] = performance.getEntriesByName('B');
-    const res = performance.getEntriesByType('resource').find((e) => /\/(empty|otel|plume\.iife)\.js$/.test(e.name)) as PerformanceResourceTiming;
+    const res = performance.getEntriesByType('resource')
+      .find((e) => /\/(empty|otel|plume\.iife)\.js$/.test(e.name)) as PerformanceResourceTiming;
     return { a: a.startTime, b: b.startTime, arrived: res.responseEnd };
   });
   await ctx.close();
@@ -89,4 +90,5 @@ for (const [path, label] of [['/none', 'an empty file (the harness)'], ['/otel',
   console.log(''.padEnd(34) + `after arrival ${fmtSpread(of(path, 'afterArrival'))}`);
 }
 const h = (path: string) => spread(of(path, 'held')).median;
-console.log(`  Plume / OTel (medians of held)`.padEnd(34) + `${(h('/plume') / h('/otel')).toFixed(2)}x   (target: <= 1, no longer than OTel's quick start)`);
+console.log(`  Plume / OTel (medians of held)`.padEnd(34) +
+  `${(h('/plume') / h('/otel')).toFixed(2)}x   (target: <= 1, no longer than OTel's quick start)`);

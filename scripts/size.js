@@ -60,20 +60,26 @@ const row = (label, bytes, extra = '') => {
 // Brotli of the files concatenated: what one response of each would cost, near enough (each
 // file compresses a little worse alone).
 const esmCrit = row(`ESM import: critical path (${esmCritical.length} file${esmCritical.length > 1 ? 's' : ''})`, esmBytes(esmCritical));
-const esmFirst = row(`ESM import: first minute (+ ${esmMinute.length ? esmMinute.join(', ') : 'nothing'})`, esmBytes([...esmCritical, ...esmMinute]));
+const more = (names) => (names.length ? names.join(', ') : 'nothing');
+const esmFirst = row(`ESM import: first minute (+ ${more(esmMinute)})`, esmBytes([...esmCritical, ...esmMinute]));
 for (const f of esmLater) row(`  on demand: ${f.replace(/-[\w]{8}(?=[-.])/g, '')}`, app.files.get(f));
 const tagCrit = row('script tag: critical path (snippet inline + plume.iife.js)', join3([snippet, iife]));
-const tagFirst = row(`script tag: first minute (+ ${tagMinute.length ? tagMinute.join(', ') : 'nothing'})`, join3([snippet, iife, tagBytes(tagMinute)]));
+const tagFirst = row(`script tag: first minute (+ ${more(tagMinute)})`, join3([snippet, iife, tagBytes(tagMinute)]));
 for (const f of tagLater) row(`  on demand: ${f}`, tagFiles.get(f));
 const snip = row('snippet.min.js (inline loader)', snippet);
 // The same critical code minified by terser (webpack's default), for reference: one file, the
 // on-demand imports left out.
 const one = await build({
-  stdin: { contents: APP_ENTRY, resolveDir: ROOT, sourcefile: 'app.js' }, bundle: true, format: 'esm', write: false, alias, logLevel: 'silent',
-  plugins: [{ name: 'lazy', setup(b) { b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined)); } }],
+  stdin: { contents: APP_ENTRY, resolveDir: ROOT, sourcefile: 'app.js' }, bundle: true, format: 'esm', write: false, alias,
+  logLevel: 'silent',
+  plugins: [{ name: 'lazy', setup(b) {
+    b.onResolve({ filter: /.*/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined));
+  } }],
 });
-row('  ESM critical path minified by terser instead (webpack)', Buffer.from((await minify(one.outputFiles[0].text, { ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } })).code));
-const edge = await bundle(`import { instrument } from 'plume/edge'; export default instrument({ fetch: () => new Response('ok') }, { endpoint: 'https://c' });`, ROOT, alias);
+const terse = await minify(one.outputFiles[0].text, { ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } });
+row('  ESM critical path minified by terser instead (webpack)', Buffer.from(terse.code));
+const edge = await bundle(`import { instrument } from 'plume/edge';
+export default instrument({ fetch: () => new Response('ok') }, { endpoint: 'https://c' });`, ROOT, alias);
 row('plume/edge worker bundle (wasm as a module, twin inside)', join3([...edge.upfront].map((f) => edge.files.get(f))));
 row('plume.wasm (inlined as hex in the browser builds)', readFileSync(join(dist, 'plume.wasm')));
 
@@ -107,13 +113,12 @@ for (const peer of WEB_PEERS) {
   const up = join3([...b.upfront].map((f) => b.files.get(f)));
   const later = [...b.files.keys()].filter((f) => !b.upfront.has(f));
   const n = br(up);
-  line(peer.name, kb(up.length), kb(gz(up)), kb(n),
-    `   ${(esmCrit.br / n).toFixed(2)}x / ${(esmFirst.br / n).toFixed(2)}x${later.length ? `   (+ ${later.length} chunk(s) later, ${kb(br(join3(later.map((f) => b.files.get(f)))))})` : ''}`);
+  const afterwards = later.length ? `   (+ ${later.length} chunk(s) later, ${kb(br(join3(later.map((f) => b.files.get(f)))))})` : '';
+  line(peer.name, kb(up.length), kb(gz(up)), kb(n), `   ${(esmCrit.br / n).toFixed(2)}x / ${(esmFirst.br / n).toFixed(2)}x${afterwards}`);
 }
-const v = (name) => pkg[name];
-console.log(`  versions: @opentelemetry/sdk-trace-web ${v('@opentelemetry/sdk-trace-web')}, exporter-trace-otlp-proto ${v('@opentelemetry/exporter-trace-otlp-proto')}, ` +
-  `sdk-metrics ${v('@opentelemetry/sdk-metrics')}, zone.js ${v('zone.js')}, @sentry/browser ${v('@sentry/browser')}, @datadog/browser-rum ` +
-  `${v('@datadog/browser-rum')}, @grafana/faro-web-sdk ${v('@grafana/faro-web-sdk')}, @elastic/apm-rum ${v('@elastic/apm-rum')}, web-vitals ${v('web-vitals')}`);
+const shown = ['@opentelemetry/sdk-trace-web', '@opentelemetry/exporter-trace-otlp-proto', '@opentelemetry/sdk-metrics', 'zone.js',
+  '@sentry/browser', '@datadog/browser-rum', '@grafana/faro-web-sdk', '@elastic/apm-rum', 'web-vitals'];
+console.log(`  versions: ${shown.map((name) => `${name} ${pkg[name]}`).join(', ')}`);
 console.log('history (quoted, DESIGN.md section 7, older releases): OTel web traces+metrics+zone 47.8 KB, traces no zone 22.4-24.0 KB, ' +
   'Sentry errors 28.2 KB, +tracing 48.7 KB, Elastic 20.9 KB, Datadog 58.7 KB, Faro 80.8 KB, web-vitals 3.1 KB');
 process.exit(over ? 1 : 0);
