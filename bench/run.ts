@@ -2,8 +2,9 @@
 // its own process (one bench's JIT state and garbage never weigh on the next), in order:
 // encode, pipeline, startup, hide, first-request. `npm run bench -- pipeline hide` runs some.
 // The counts are set by BENCH_MS, BENCH_ROUNDS, STARTUP_LOADS, HIDE_TRIALS, HIDE_SIZES,
-// FIRST_REQUEST_LOADS (see each file); with the defaults the whole takes about five minutes
-// on a quiet two-core machine, the build aside.
+// FIRST_REQUEST_LOADS (see each file). With the defaults it took 8 min 49 s (the build aside)
+// on a two-core machine shared with several builds and test runs (load average 12 to 15); the
+// counts were chosen for about five minutes on a quiet one, which is still to be measured.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { BENCH, ensurePeers, ROOT } from './lib.js';
