@@ -384,7 +384,9 @@ describe('core: debug console exporter', () => {
       core.tracer.startSpan('printed', { attributes: { a: 1 } }).end();
       core.logger.emit({ body: 'hello' });
       core.meter.createCounter('c').add(2);
-      await new Promise((r) => setTimeout(r, 50));
+      // The printer is an on-demand import: wait until it has printed what it held (a fixed
+      // 50 ms wait failed on a loaded machine).
+      if (debug) await vi.waitFor(() => { if (!logs.some((l) => l[0] === '[plume] log')) throw new Error('not printed yet'); }, { timeout: 20_000, interval: 10 });
       await core.flush();
       await core.shutdown();
       return sent.map((s) => ({ signal: s.signal, json: JSON.stringify(s.json).replace(/"(start|end|time|observedTime)(Time)?UnixNano":"\d+"/g, '') }));
