@@ -69,7 +69,10 @@ class ChromiumPage extends TabPage<PwPage> implements Page {
 
   constructor(private context: BrowserContext, page: PwPage, pages: Set<ChromiumPage>) {
     super(page, pages, () => context.newPage());
-    page.on('console', (m) => { if (m.type() === 'error') this.errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push(m.text());
+      else if (m.type() === 'warning') this.warnings.push(m.text());
+    });
     page.on('pageerror', (e) => this.errors.push(String(e)));
   }
 

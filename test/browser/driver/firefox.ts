@@ -46,7 +46,10 @@ class FirefoxPage extends TabPage<PptrPage> implements Page {
 
   constructor(browser: PptrBrowser, page: PptrPage, pages: Set<FirefoxPage>) {
     super(page, pages, () => browser.newPage());
-    page.on('console', (m) => { if (m.type() === 'error') this.errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push(m.text());
+      else if ((m.type() as string) === 'warn' || m.type() === 'warning') this.warnings.push(m.text());
+    });
     // Firefox reports CSP violations here too, as page errors.
     page.on('pageerror', (e) => this.errors.push(e instanceof Error ? e.message : String(e)));
   }
