@@ -140,6 +140,7 @@ export default [
   iife('src/chunks/twin.ts', 'plume.twin.js'),
   iife('src/chunks/console.ts', 'plume.console.js'),
   iife('src/chunks/self-check.ts', 'plume.self-check.js'),
+  iife('src/chunks/propagation-check.ts', 'plume.propagation-check.js'),
   iife('src/chunks/exp-histogram.ts', 'plume.exp-histogram.js'),
   iife('src/chunks/replay.ts', 'plume.replay.js'),
   snippet,

@@ -67,7 +67,7 @@ const esmTerser = Buffer.from((await minify(esm.unminified, { ecma: 2020, module
 rows.push({ label: '  the same, minified by terser instead', raw: esmTerser.length, br: br(esmTerser), gz: gz(esmTerser) });
 const edge = await bundle(`import { instrument } from 'plume/edge'; export default instrument({ fetch: () => new Response('ok') }, { endpoint: 'https://c' });`, 'edge-app');
 rows.push({ label: 'plume/edge (worker bundle)', raw: edge.main.length, br: br(edge.main), gz: gz(edge.main) });
-for (const f of readdirSync(dist).filter((f) => /^plume\.(twin|console|self-check|exp-histogram|replay)\.js$/.test(f))) file(`${f} (on demand only)`, f);
+for (const f of readdirSync(dist).filter((f) => /^plume\.(twin|console|self-check|propagation-check|exp-histogram|replay)\.js$/.test(f))) file(`${f} (on demand only)`, f);
 
 console.log(`${'what'.padEnd(50)} ${'raw'.padStart(9)} ${'gzip'.padStart(9)} ${'brotli'.padStart(9)}`);
 for (const r of rows) console.log(`${r.label.padEnd(50)} ${kb(r.raw).padStart(9)} ${kb(r.gz).padStart(9)} ${kb(r.br).padStart(9)}`);

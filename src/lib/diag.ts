@@ -13,6 +13,7 @@ export const W_TRANSPORT = 'PLUME_W009'; // the collector refused or could not b
 export const W_CORS = 'PLUME_W010'; // debug self-check: the collector's CORS answer is wrong
 export const W_CSP = 'PLUME_W011'; // debug self-check: connect-src blocks the collector
 export const W_UNSUPPORTED = 'PLUME_W012'; // debug: the engine lacks an API; that capability is off
+export const W_PROPAGATION_CORS = 'PLUME_W013'; // an origin we send traceparent to: its CORS does not allow it
 
 let debugMode = false;
 const said = new Set<string>();
