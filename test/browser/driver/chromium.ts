@@ -13,10 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser as PwBrowser, type BrowserContext, type CDPSession, type Page as PwPage } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../../../playwright.config.js';
+import { toolPath } from '../../../scripts/prereqs.js';
 import { endGroup, executable, waitForOutput, spawnGroup, TabPage, Watchdog } from './common.js';
 import type { Browser, Page } from './types.js';
 
-export const CHROMIUM = process.env.PLUME_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = toolPath('chromium');
 
 export async function launchChromium(): Promise<Browser> {
   const bin = executable(CHROMIUM, 'chromium', 'PLUME_CHROMIUM');

@@ -1,10 +1,11 @@
 // firefox: Debian's Firefox ESR, headless, driven by puppeteer-core over WebDriver BiDi
 // (no geckodriver; puppeteer writes a profile that switches off background traffic).
 import puppeteer, { type Browser as PptrBrowser, type Page as PptrPage } from 'puppeteer-core';
+import { toolPath } from '../../../scripts/prereqs.js';
 import { executable, TabPage, Watchdog } from './common.js';
 import type { Browser, Page } from './types.js';
 
-export const FIREFOX = process.env.PLUME_FIREFOX ?? '/usr/bin/firefox-esr';
+export const FIREFOX = toolPath('firefox');
 
 export async function launchFirefox(): Promise<Browser> {
   const bin = executable(FIREFOX, 'firefox-esr', 'PLUME_FIREFOX');

@@ -9,9 +9,10 @@ import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { endGroup, executable, freePort, pageAnswer, pageExpression, pageResult, poll, sleep, spawnGroup, waitForOutput, waitVisibility, Watchdog } from './common.js';
 import type { Browser, Page } from './types.js';
+import { toolPath } from '../../../scripts/prereqs.js';
 
-export const WEBKIT_DRIVER = process.env.PLUME_WEBKIT_DRIVER ?? 'WebKitWebDriver';
-export const MINIBROWSER = process.env.PLUME_MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+export const WEBKIT_DRIVER = toolPath('webkitDriver');
+export const MINIBROWSER = toolPath('miniBrowser');
 
 // Page-side: collects console.error and console.warn calls, uncaught errors and unhandled
 // rejections from the moment it is installed (the first evaluate() on a document), in
@@ -69,7 +70,7 @@ class Session {
 }
 
 export async function launchWebKit(): Promise<Browser> {
-  const xvfbBin = executable('Xvfb', 'xvfb', 'PATH');
+  const xvfbBin = executable(toolPath('xvfb'), 'xvfb', 'PATH');
   const driverBin = executable(WEBKIT_DRIVER, 'webkit2gtk-driver', 'PLUME_WEBKIT_DRIVER');
   const minibrowser = executable(MINIBROWSER, 'webkit2gtk-driver', 'PLUME_MINIBROWSER');
   const watchdog = new Watchdog();
