@@ -88,10 +88,8 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string, which
         const error = errorType ?? (status >= 400 ? String(status) : undefined);
         // A refused preflight: fetch rejects with a TypeError, XHR fires error (status 0).
         if (corsOrigin && status === 0 && (errorType === 'TypeError' || errorType === 'error')) {
-          warnOnce(W_PROPAGATION_CORS, `a request to ${corsOrigin}, which gets traceparent (propagateTraceHeaderCorsUrls), failed like a CORS `
-            + 'error: unless the network failed, its CORS preflight refuses the trace headers. Its server must list traceparent, '
-            + 'tracestate and baggage in Access-Control-Allow-Headers; or take it out of propagateTraceHeaderCorsUrls '
-            + '(debug: true names what is missing)');
+          warnOnce(W_PROPAGATION_CORS, `a request to ${corsOrigin} with traceparent (propagateTraceHeaderCorsUrls) failed like a CORS error: `
+            + 'its server must allow traceparent, tracestate and baggage in Access-Control-Allow-Headers (debug: true checks)');
         }
         if (error) {
           span.setAttribute('error.type', error);
