@@ -102,7 +102,7 @@ export function takeOver(name = 'plume'): LivePlume | undefined {
 
   return guard(() => {
     let config = queuedInit();
-    if (config === undefined) config = (w.plumeConfig as PlumeConfig | undefined) ?? configFromDataset(script);
+    if (config === undefined) config = guard(() => (w.plumeConfig as PlumeConfig | undefined) ?? configFromDataset(script));
     if (config !== undefined && start(config)) return live;
     // No config yet (or a refused one): wait. Every later call to window.plume looks for an init.
     stub.w = () => guard(() => { const c = queuedInit(); return c === undefined ? undefined : start(c); });
@@ -126,7 +126,7 @@ function makeLive(plume: Plume, stub: Stub, start: (c: unknown) => LivePlume | u
   });
   const live = Object.assign((method: unknown, ...args: unknown[]) => call(method, args), plume, {
     onReady: (f: (p: Plume) => void) => void call('onReady', [f]),
-    init: (config: PlumeConfig) => start(config),
+    init: (config: PlumeConfig) => guard(() => start(config)),
   }) as LivePlume;
   // A getter stays one: Object.assign copied the value it had now ('none').
   Object.defineProperty(live, 'encoder', { get: () => plume.encoder, enumerable: true });
