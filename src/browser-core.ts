@@ -17,7 +17,7 @@ import type { WasmSource } from './encode/wasm-bridge.js';
 import wasmHex from './encode/wasm-inline.js';
 import { fromHex } from './lib/hex.js';
 import { encoderLoader, type EncoderLoader } from './encode/loader.js';
-import { loadSelfCheck, loadTwin } from './lib/chunks.js';
+import { loadPropagationCheck, loadSelfCheck, loadTwin } from './lib/chunks.js';
 
 let instance: (Plume & { core: Core }) | undefined;
 
@@ -98,6 +98,15 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   if (typeof document !== 'object' || document.readyState === 'complete') idle(afterLoad);
   else addEventListener('load', () => idle(afterLoad), { once: true });
 
+  // debug: each other origin that gets trace headers is checked once (its CORS must allow them).
+  const propagationChecks: Record<string, Promise<unknown>> = {};
+  if (resolved.debug) {
+    ictx.checkPropagation = (url) => guard(() => {
+      const origin = new URL(url).origin;
+      propagationChecks[origin] ??= new Promise((resolve) => idle(() => resolve(
+        loadPropagationCheck().then((m) => m.checkPropagation(url, nativeFetch, warn)).catch(() => undefined))));
+    });
+  }
   // debug: look at the collector once, and say exactly what is wrong with its answers.
   let collectorCheck: Promise<unknown> | undefined;
   if (resolved.debug && resolved.endpoint && typeof resolved.transport !== 'function') {
@@ -117,8 +126,10 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
     core,
   };
   if (ictx.recordError) (plume as unknown as { recordError: typeof ictx.recordError }).recordError = ictx.recordError;
-  // debug only: the collector check's result ({ ok, problems }), for tests and curious pages.
+  // debug only: the collector check's result ({ ok, problems }), for tests and curious pages;
+  // and the propagation checks' by origin ({ origin, ok, missing }; undefined: not checkable).
   if (collectorCheck) (plume as unknown as { collectorCheck: Promise<unknown> }).collectorCheck = collectorCheck;
+  if (resolved.debug) (plume as unknown as { propagationChecks: typeof propagationChecks }).propagationChecks = propagationChecks;
   instance = plume;
   return plume;
 }

@@ -1,7 +1,13 @@
 // What fetch and XHR share: a CLIENT span with the stable HTTP semantic conventions, the
 // headers to propagate (same origin and propagateTraceHeaderCorsUrls only), and the
 // http.client.request.duration histogram.
+//
+// Trace headers to another origin make its requests preflighted, and a server whose CORS does
+// not allow them fails every one: the page breaks. A request to such an origin that fails the
+// way a refused preflight does is said once per origin (PLUME_W015); debug mode also checks
+// each origin once (checkPropagation) and names the headers it does not allow.
 import { now } from '../lib/clock.js';
+import { warnOnce, W_PROPAGATION_CORS } from '../lib/diag.js';
 import { once } from '../lib/once.js';
 import { defaultPort, fullUrl, hostOf, isSameOrigin, serverTimingTraceparent, toUrl } from '../lib/url.js';
 import { matchesAny } from '../sdk/config.js';
@@ -57,9 +63,15 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string, which
     const parent = ctx.parentContext();
     const span = tracer.startSpan(method === '_OTHER' ? 'HTTP' : method, { kind: SpanKind.CLIENT, attributes }, parent);
     let headers: Record<string, string> | undefined;
+    // The other origin trace headers go to, in a page (CORS applies), if any.
+    let corsOrigin: string | undefined;
     if (isSameOrigin(u) || matchesAny(href, ctx.config.propagateTraceHeaderCorsUrls)) {
       headers = {};
       propagation.inject(setSpan(parent, span), headers);
+      if (typeof document === 'object' && !isSameOrigin(u) && (u.protocol === 'http:' || u.protocol === 'https:')) {
+        corsOrigin = u.origin;
+        ctx.checkPropagation?.(href);
+      }
     }
     const started = now();
     const ended = ctx.requestStarted();
@@ -74,6 +86,11 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string, which
         if (status > 0) span.setAttribute('http.response.status_code', status);
         // Client side, 4xx and 5xx are both errors (semantic conventions).
         const error = errorType ?? (status >= 400 ? String(status) : undefined);
+        // A refused preflight: fetch rejects with a TypeError, XHR fires error (status 0).
+        if (corsOrigin && status === 0 && (errorType === 'TypeError' || errorType === 'error')) {
+          warnOnce(W_PROPAGATION_CORS, `a request to ${corsOrigin} with traceparent (propagateTraceHeaderCorsUrls) failed like a CORS error: `
+            + 'its server must allow traceparent, tracestate and baggage in Access-Control-Allow-Headers (debug: true checks)');
+        }
         if (error) {
           span.setAttribute('error.type', error);
           span.setStatus({ code: SpanStatusCode.ERROR });

@@ -14,6 +14,10 @@
 //    the one at index interactions / 50). Both are reported when the page is hidden (again
 //    at a later hide only if they changed; CLS only after a first paint) and, for SPAs, when
 //    the route changes (then measured afresh for the new route).
+//  - The page load's vitals (TTFB, FCP, LCP, and CLS and INP until the first route change)
+//    carry the path the page loaded with: a deep link that the app replaces (an unknown route
+//    sent to '/') is still the load of that link. A route change before the first paint is
+//    such a start-up redirect, not a new page view: nothing has been shown yet.
 // A vital an engine cannot measure (no such entry type) is not reported, never faked; debug
 // mode says which.
 import { debugWarn, guard, W_UNSUPPORTED } from '../lib/diag.js';
@@ -42,6 +46,10 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
     // A prerendered page (Speculation Rules) is measured from its activation, and is hidden
     // only in name until then (web-vitals' whenActivated and visibility watcher).
     const activation = () => nav?.activationStart ?? 0;
+    // The path the page loaded with: the navigation entry's URL (the app, or a late-loading
+    // script tag, may have replaced location's already), else location's now.
+    let loadPath = location.pathname;
+    guard(() => { if (nav?.name) loadPath = new URL(nav.name).pathname; });
     // When the page was first hidden: paints after that are not the user's experience.
     let hiddenAt = document.visibilityState === 'hidden' && !doc.prerendering ? 0 : Infinity;
     const startedHidden = hiddenAt === 0;
@@ -101,21 +109,23 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
         const start = nav.responseStart ?? 0;
         if (start > 0 && start <= performance.now()) {
           ttfbDone = true;
-          report('ttfb', Math.max(start - activation(), 0), undefined, false);
+          report('ttfb', Math.max(start - activation(), 0), loadPath, false);
         }
       });
     } else debugWarn(W_UNSUPPORTED, "TTFB is not reported: this engine has no 'navigation' performance entries");
 
-    let fcpDone = false;
-    if (!startedHidden) observe('fcp', 'paint', (list) => {
+    // Whether the page has painted (an engine without paint entries cannot tell: taken as yes).
+    let fcpDone = false, painted = !supported.includes('paint');
+    observe('fcp', 'paint', (list) => {
       const e = list.find((x) => x.name === 'first-contentful-paint');
-      if (e && !fcpDone && e.startTime < hiddenAt) { fcpDone = true; report('fcp', Math.max(e.startTime - activation(), 0)); }
+      if (!e) return;
+      painted = true;
+      if (!startedHidden && !fcpDone && e.startTime < hiddenAt) { fcpDone = true; report('fcp', Math.max(e.startTime - activation(), 0), loadPath); }
     });
 
     // LCP belongs to the page load: its path is the one the page loaded with, and it stays
     // open across SPA route changes until the first input or hide (as web-vitals without
     // soft navigations): a redirect at start-up must not end it before the page has painted.
-    const loadPath = location.pathname;
     let lcp: number | undefined;
     let lcpDone = startedHidden;
     if (!startedHidden) observe('lcp', 'largest-contentful-paint', (list) => {
@@ -187,7 +197,8 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
       countBase = interactions();
       sentCls = sentInp = undefined;
     };
-    let path = location.pathname;
+    // The page view's path (the load's first), and the path last seen.
+    let path = loadPath, seen = location.pathname;
     const onHidden = (e: Event) => {
       if (document.visibilityState !== 'hidden') return;
       if (e.type === 'visibilitychange') hiddenAt = Math.min(hiddenAt, e.timeStamp);
@@ -217,10 +228,13 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
       }));
     });
     // SPA route changes: CLS and INP of the route just left, then afresh for the new one.
+    // Before the first paint it is a start-up redirect: the load's page view goes on.
     const check = () => {
-      if (location.pathname === path) return;
+      if (location.pathname === seen) return;
+      seen = location.pathname;
+      if (!painted) return;
       const left = path;
-      path = location.pathname;
+      path = seen;
       reportClsInp(left, true);
       startAfresh();
     };
