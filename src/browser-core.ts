@@ -11,6 +11,7 @@ import { whenIdle } from './lib/idle.js';
 import { nativeFetch } from './lib/native.js';
 import { resolveConfig, type PlumeConfig } from './sdk/config.js';
 import { context } from './sdk/context.js';
+import { registerGlobals } from './sdk/globals.js';
 import { createCore, type Core, type Plume } from './sdk/index.js';
 import { getSpan, setSpan } from './sdk/span-context.js';
 import type { WasmSource } from './encode/wasm-bridge.js';
@@ -107,6 +108,7 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   const plume: Plume & { core: Core } = {
     tracer: core.tracer, meter: core.meter, logger: core.logger,
     getTracer: core.getTracer, getMeter: core.getMeter, getLogger: core.getLogger,
+    tracerProvider: core.tracerProvider, meterProvider: core.meterProvider, loggerProvider: core.loggerProvider,
     context: core.context, propagation: core.propagation,
     get encoder() { return core.encoder; },
     flush: () => core.flush(),
@@ -119,6 +121,8 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   if (ictx.recordError) (plume as unknown as { recordError: typeof ictx.recordError }).recordError = ictx.recordError;
   // debug only: the collector check's result ({ ok, problems }), for tests and curious pages.
   if (collectorCheck) (plume as unknown as { collectorCheck: Promise<unknown> }).collectorCheck = collectorCheck;
+  // @opentelemetry/api and api-logs reach this instance from now on (sdk/globals.ts).
+  if (resolved.registerGlobals) registerGlobals(core);
   instance = plume;
   return plume;
 }

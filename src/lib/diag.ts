@@ -13,6 +13,8 @@ export const W_TRANSPORT = 'PLUME_W009'; // the collector refused or could not b
 export const W_CORS = 'PLUME_W010'; // debug self-check: the collector's CORS answer is wrong
 export const W_CSP = 'PLUME_W011'; // debug self-check: connect-src blocks the collector
 export const W_UNSUPPORTED = 'PLUME_W012'; // debug: the engine lacks an API; that capability is off
+// W013 and W014 are the relay's.
+export const W_GLOBALS = 'PLUME_W015'; // @opentelemetry/api: another SDK is registered there; Plume's own API still works
 
 let debugMode = false;
 const said = new Set<string>();

@@ -5,6 +5,7 @@
 import { init, type Plume, type PlumeConfig } from '../browser.js';
 import { guard, warnOnce, W_CALLBACK } from '../lib/diag.js';
 import type { Core } from '../sdk/index.js';
+import type { LogRecord } from '../sdk/otel-api.js';
 
 type Call = [number, ArrayLike<unknown>];
 /** The snippet's window.plume: the queue, its listeners' remover, and early errors it could not hold (d). */
@@ -44,7 +45,7 @@ export function takeOver(name = 'plume'): Plume | undefined {
 
   const call = (method: unknown, args: unknown[], time?: number): void => guard(() => {
     if (method === 'error') recordError?.(args[0], time);
-    else if (method === 'emit') plume.logger.emit({ ...(args[0] as object), timestamp: (args[0] as { timestamp?: unknown })?.timestamp ?? time });
+    else if (method === 'emit') plume.logger.emit({ ...(args[0] as LogRecord), timestamp: (args[0] as LogRecord | undefined)?.timestamp ?? time });
     else if (method === 'onReady') {
       // The page's callback: its error is said (PLUME_W007), not taken for one of ours.
       try { (args[0] as (p: Plume) => void)(plume); } catch (e) { warnOnce(W_CALLBACK, `onReady callback threw (${(e as Error)?.message ?? e}); ignored`); }

@@ -4,6 +4,10 @@
 import { warn, W_CLAMPED, W_UNKNOWN_KEY, W_WRONG_TYPE } from '../lib/diag.js';
 import { DEFAULT_LIMITS, type Limits } from './attributes.js';
 import type { Temporality } from './meter.js';
+import type { FinishedSpan } from './span.js';
+
+/** Changes or drops a finished span: return it (changed or not) to send it, null or false to drop it. */
+export type BeforeSend = (span: FinishedSpan) => FinishedSpan | null | false | void;
 
 export type Signal = 'traces' | 'metrics' | 'logs';
 export type UrlMatcher = string | RegExp;
@@ -30,9 +34,11 @@ export interface PlumeConfig {
   ignoreUrls?: UrlMatcher[];
   redactQueryParams?: string[] | 'all';
   instrumentations?: InstrumentationsConfig;
-  beforeSend?: (span: unknown) => unknown;
+  beforeSend?: BeforeSend;
   transport?: 'auto' | 'beacon' | 'fetch' | TransportFunction;
   debug?: boolean;
+  /** Be the global SDK of @opentelemetry/api and @opentelemetry/api-logs (default true). */
+  registerGlobals?: boolean;
   limits?: Partial<Limits>;
   batch?: { maxQueueSize?: number; maxExportBatchSize?: number; scheduledDelayMillis?: number; exportTimeoutMillis?: number; maxQueueBytes?: number; persistMaxChars?: number };
   metrics?: { temporality?: Temporality; exportIntervalMillis?: number; histogramAggregation?: 'explicit' | 'exponential' };
@@ -54,9 +60,10 @@ export interface ResolvedConfig {
   ignoreUrls: UrlMatcher[];
   redactQueryParams: string[] | 'all';
   instrumentations: Required<{ [K in keyof InstrumentationsConfig]: Exclude<InstrumentationsConfig[K], undefined> }>;
-  beforeSend?: (span: unknown) => unknown;
+  beforeSend?: BeforeSend;
   transport: 'auto' | 'beacon' | 'fetch' | TransportFunction;
   debug: boolean;
+  registerGlobals: boolean;
   limits: Limits;
   batch: { maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number; maxQueueBytes: number; persistMaxChars: number };
   metrics: { temporality: Temporality; exportIntervalMillis: number; histogramAggregation: 'explicit' | 'exponential' };
@@ -77,7 +84,7 @@ const SCHEMA: Spec = {
   endpoint: 's', headers: 'h', serviceName: 's', serviceVersion: 's', environment: 's', resource: 'o',
   sampleRate: [0, 1], propagateTraceHeaderCorsUrls: 'm', ignoreUrls: 'm', redactQueryParams: 'r',
   instrumentations: { fetch: 'i', xhr: 'i', navigation: 'b', errors: 'i', webVitals: 'b' },
-  beforeSend: 'f', transport: 't', debug: 'b', gzip: 'b', encoder: ['auto', 'wasm', 'js'], wasm: 'w',
+  beforeSend: 'f', transport: 't', debug: 'b', registerGlobals: 'b', gzip: 'b', encoder: ['auto', 'wasm', 'js'], wasm: 'w',
   limits: { attributeCount: COUNT, attributeValueLength: [16, 1 << 20], eventCount: COUNT, linkCount: COUNT },
   batch: {
     maxQueueSize: [1, 100_000], maxExportBatchSize: [1, 10_000], scheduledDelayMillis: [0, 600_000],
@@ -93,7 +100,7 @@ const defaults = (): Omit<ResolvedConfig, 'endpoint' | 'transport'> => ({
   headers: {}, serviceName: 'unknown_service', serviceVersion: '', environment: '', resource: {}, sampleRate: 1,
   propagateTraceHeaderCorsUrls: [], ignoreUrls: [], redactQueryParams: [],
   instrumentations: { fetch: true, xhr: true, navigation: true, errors: true, webVitals: true },
-  debug: false, gzip: false, encoder: 'auto',
+  debug: false, registerGlobals: true, gzip: false, encoder: 'auto',
   limits: { ...DEFAULT_LIMITS },
   batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000, maxQueueBytes: 4 << 20, persistMaxChars: 2_000_000 },
   metrics: { temporality: 'delta', histogramAggregation: 'explicit', exportIntervalMillis: 60_000 },

@@ -1,25 +1,22 @@
 // Logger: emit() log records that carry the active trace and span ids, so logs link to traces.
+// The API's Logger (@opentelemetry/api 1.10 and api-logs): emit(), enabled(), and a record's
+// `exception` as the semantic conventions' exception.* attributes.
 import { now, toMs } from '../lib/clock.js';
 import { cleanAttributes, type Limits } from './attributes.js';
-import { context, type Context } from './context.js';
-import type { Scope } from './span.js';
-import { getSpan, isValidSpanContext } from './span-context.js';
+import { context } from './context.js';
+import type { Context, Logger as ApiLogger, LogRecord, SeverityNumber as SeverityNumberValue } from './otel-api.js';
+import { exceptionAttributes, type Scope } from './span.js';
+import { getSpan, spanContextOf } from './span-context.js';
 import type { FinishedLog } from '../record/log.js';
 
-export const SeverityNumber = {
-  UNSPECIFIED: 0, TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21,
-} as const;
+export type { LogRecord } from './otel-api.js';
 
-export interface LogRecordInput {
-  timestamp?: unknown;
-  observedTimestamp?: unknown;
-  severityNumber?: number;
-  severityText?: string;
-  body?: unknown;
-  attributes?: Record<string, unknown>;
-  eventName?: string;
-  context?: Context;
-}
+export const SeverityNumber = {
+  UNSPECIFIED: 0, TRACE: 1, TRACE2: 2, TRACE3: 3, TRACE4: 4, DEBUG: 5, DEBUG2: 6, DEBUG3: 7, DEBUG4: 8,
+  INFO: 9, INFO2: 10, INFO3: 11, INFO4: 12, WARN: 13, WARN2: 14, WARN3: 15, WARN4: 16,
+  ERROR: 17, ERROR2: 18, ERROR3: 19, ERROR4: 20, FATAL: 21, FATAL2: 22, FATAL3: 23, FATAL4: 24,
+} as const;
+export type SeverityNumber = SeverityNumberValue;
 
 export interface LoggerCore {
   limits: Limits;
@@ -27,17 +24,22 @@ export interface LoggerCore {
   enabled(): boolean;
 }
 
-export class Logger {
+export class Logger implements ApiLogger {
   constructor(readonly scope: Scope, private readonly core: LoggerCore) {}
 
-  emit(record: LogRecordInput): void {
+  /** Whether a record would be recorded now: false only after shutdown (Plume has no per-logger filters). */
+  enabled(_options?: { context?: Context; severityNumber?: SeverityNumber; eventName?: string }): boolean {
+    return this.core.enabled();
+  }
+
+  emit(record: LogRecord): void {
     if (!this.core.enabled() || !record || typeof record !== 'object') return;
-    const span = getSpan(record.context ?? context.active());
     // As OTel's SDK: the ids even of an unsampled trace (the flags say so), which may still
     // be kept elsewhere (the server's trace this page continues).
-    const given = span?.spanContext();
-    const sc = isValidSpanContext(given) ? given : undefined;
-    const { values, dropped } = cleanAttributes(record.attributes, this.core.limits);
+    const sc = spanContextOf(getSpan(record.context ?? context.active()));
+    // As OTel's SDK: an exception's attributes, under those given (which win).
+    const attrs = record.exception === undefined ? record.attributes : { ...exceptionAttributes(record.exception), ...record.attributes };
+    const { values, dropped } = cleanAttributes(attrs, this.core.limits);
     const t = now();
     const sev = record.severityNumber;
     this.core.emit({

@@ -4,39 +4,50 @@ import { guard, isDebug, warnOnce, W_INTERNAL } from '../lib/diag.js';
 import { now, toMs } from '../lib/clock.js';
 import { isValidSpanId, isValidTraceId } from '../lib/ids.js';
 import { AttributeBag, DEFAULT_LIMITS, type Attributes, type Limits } from './attributes.js';
-import type { SpanContext, SpanLike } from './span-context.js';
+import type {
+  Exception, Link, Span as ApiSpan, SpanAttributes, SpanAttributeValue, SpanContext, SpanKind as SpanKindValue, SpanStatus,
+  SpanStatusCode as SpanStatusCodeValue, TimeInput,
+} from './otel-api.js';
+import { toTraceState } from './trace-state.js';
 
 /** The OTel API's SpanKind values (OTLP's are these plus one). */
 export const SpanKind = { INTERNAL: 0, SERVER: 1, CLIENT: 2, PRODUCER: 3, CONSUMER: 4 } as const;
+export type SpanKind = SpanKindValue;
 export const SpanStatusCode = { UNSET: 0, OK: 1, ERROR: 2 } as const;
+export type SpanStatusCode = SpanStatusCodeValue;
 
-export interface SpanStatus { code: number; message?: string }
-export interface Link { context: SpanContext; attributes?: Record<string, unknown> }
-export interface SpanEvent { name: string; time: number; attributes: Attributes; dropped: number }
-export interface SpanLink { context: SpanContext; attributes: Attributes; dropped: number }
-export interface Scope { name: string; version?: string }
+export interface SpanEvent { readonly name: string; readonly time: number; readonly attributes: Attributes; readonly dropped: number }
+export interface SpanLink { readonly context: SpanContext; readonly attributes: Attributes; readonly dropped: number }
+/** The instrumentation scope: the name and version given to getTracer/getMeter/getLogger. */
+export interface Scope { readonly name: string; readonly version?: string }
 
-/** What a finished span looks like to the record writer and to beforeSend. */
+/**
+ * A finished span, as beforeSend and the record writer see it. beforeSend may change its name
+ * and its attributes' values (redact, delete); the rest is what happened and stays as it is.
+ * Times are epoch milliseconds.
+ */
 export interface FinishedSpan {
   name: string;
-  kind: number;
+  readonly kind: SpanKind;
   spanContext(): SpanContext;
-  parentSpanId: string;
+  /** The parent's span id, '' for a root span. */
+  readonly parentSpanId: string;
   /** Whether the parent came from another process (traceparent, Server-Timing, <meta>). */
-  parentIsRemote: boolean;
-  startTime: number;
-  endTime: number;
-  attributes: Attributes;
-  droppedAttributesCount: number;
-  events: SpanEvent[];
-  droppedEventsCount: number;
-  links: SpanLink[];
-  droppedLinksCount: number;
-  status: SpanStatus;
-  scope: Scope;
+  readonly parentIsRemote: boolean;
+  readonly startTime: number;
+  readonly endTime: number;
+  /** Values may be changed or deleted; what is written is validated as any attribute is. */
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  readonly events: readonly SpanEvent[];
+  readonly droppedEventsCount: number;
+  readonly links: readonly SpanLink[];
+  readonly droppedLinksCount: number;
+  readonly status: Readonly<SpanStatus>;
+  readonly scope: Scope;
 }
 
-export interface SpanSink { onEnd(span: Span): void }
+export interface SpanSink { onEnd(span: RecordingSpan): void }
 
 /**
  * A finished span that outlives end(): end() lets the span's own attributes, events and
@@ -51,7 +62,7 @@ const NO_EVENTS: SpanEvent[] = [];
 const NO_LINKS: SpanLink[] = [];
 const EMPTY_BAG = new AttributeBag(DEFAULT_LIMITS);
 
-export class Span implements SpanLike, FinishedSpan {
+export class RecordingSpan implements ApiSpan, FinishedSpan {
   name: string;
   startTime: number;
   endTime = 0;
@@ -60,13 +71,13 @@ export class Span implements SpanLike, FinishedSpan {
   droppedEventsCount = 0;
   links: SpanLink[] = NO_LINKS;
   droppedLinksCount = 0;
-  status: SpanStatus = { code: 0 };
+  status: SpanStatus = { code: SpanStatusCode.UNSET };
   private ended = false;
 
   constructor(
     private readonly ctx: SpanContext,
     name: string,
-    readonly kind: number,
+    readonly kind: SpanKind,
     readonly parentSpanId: string,
     readonly parentIsRemote: boolean,
     startTime: number | undefined,
@@ -80,27 +91,26 @@ export class Span implements SpanLike, FinishedSpan {
   }
 
   get attributes(): Attributes { return this.bag.values; }
-  set attributes(v: Attributes) { this.bag = new AttributeBag(this.limits); this.bag.setAll(v); }
   get droppedAttributesCount(): number { return this.bag.dropped; }
 
   spanContext(): SpanContext { return this.ctx; }
   isRecording(): boolean { return !this.ended; }
 
-  setAttribute(key: string, value: unknown): this {
+  setAttribute(key: string, value: SpanAttributeValue): this {
     if (!this.ended) this.bag.set(key, value);
     return this;
   }
 
-  setAttributes(attributes: Record<string, unknown>): this {
+  setAttributes(attributes: SpanAttributes): this {
     if (!this.ended) this.bag.setAll(attributes);
     return this;
   }
 
-  addEvent(name: string, attributesOrTime?: unknown, time?: unknown): this {
+  addEvent(name: string, attributesOrTime?: SpanAttributes | TimeInput, time?: TimeInput): this {
     if (this.ended) return this;
     if (this.events.length >= this.limits.eventCount) { this.droppedEventsCount++; return this; }
-    let attrs = attributesOrTime;
-    if (time === undefined && toMs(attributesOrTime) !== undefined) { time = attributesOrTime; attrs = undefined; }
+    let attrs: unknown = attributesOrTime;
+    if (time === undefined && toMs(attributesOrTime) !== undefined) { time = attributesOrTime as TimeInput; attrs = undefined; }
     const bag = new AttributeBag(this.limits);
     bag.setAll(attrs);
     if (this.events === NO_EVENTS) this.events = [];
@@ -119,7 +129,9 @@ export class Span implements SpanLike, FinishedSpan {
     const bag = new AttributeBag(this.limits);
     bag.setAll(link.attributes);
     if (this.links === NO_LINKS) this.links = [];
-    this.links.push({ context: link.context, attributes: bag.values, dropped: bag.dropped });
+    // A copy: the caller's object may change later, and its traceState may be anyone's.
+    const context: SpanContext = { traceId: c.traceId, spanId: c.spanId, traceFlags: c.traceFlags, isRemote: c.isRemote, traceState: toTraceState(c.traceState) };
+    this.links.push({ context, attributes: bag.values, dropped: bag.dropped });
     return this;
   }
 
@@ -143,11 +155,11 @@ export class Span implements SpanLike, FinishedSpan {
     return this;
   }
 
-  recordException(exception: unknown, time?: unknown): void {
+  recordException(exception: Exception, time?: TimeInput): void {
     this.addEvent('exception', exceptionAttributes(exception), time);
   }
 
-  end(endTime?: unknown): void {
+  end(endTime?: TimeInput): void {
     if (this.ended) {
       if (isDebug()) warnOnce(W_INTERNAL, `span "${this.name}" ended more than once; later end() calls are ignored`);
       return;
@@ -180,8 +192,8 @@ export function exceptionAttributes(e: unknown): Record<string, string> {
   return out;
 }
 
-/** A span that records nothing: unsampled, or after shutdown. It still carries its context. */
-export class NonRecordingSpan implements SpanLike {
+/** A span that records nothing: unsampled, after shutdown, or a remote parent. It still carries its context. */
+export class NonRecordingSpan implements ApiSpan {
   constructor(private readonly ctx: SpanContext) {}
   spanContext(): SpanContext { return this.ctx; }
   isRecording(): boolean { return false; }
@@ -196,4 +208,3 @@ export class NonRecordingSpan implements SpanLike {
   end(): void {}
 }
 
-export type AnySpan = Span | NonRecordingSpan;
