@@ -6,33 +6,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { captured, plume } from './init-first.js';
 import * as lib from './library.js';
 import { attr, type Delivered } from './harness.js';
-
-const REMOTE_TRACE = '0af7651916cd43dd8448eb211c80319c';
-const REMOTE_SPAN = 'b7ad6b7169203331';
+import { REMOTE_SPAN, REMOTE_TRACE, scenario, type Ids } from './scenario.js';
 
 describe('a library on @opentelemetry/api, after init() alone', () => {
   let d: Delivered;
   let headers: Record<string, string> = {};
   let sawPlumeSpan = false;
-  let app: { traceId: string; spanId: string };
-  let outer: { traceId: string; spanId: string };
-  let served: { traceId: string; spanId: string };
+  let app: Ids;
+  let outer: Ids;
+  let served: Ids;
 
   beforeAll(async () => {
-    // The app's span (Plume's API) around the library's work, with baggage set through the API.
-    plume.tracer.startActiveSpan('app.click', (span) => {
-      app = span.spanContext();
-      sawPlumeSpan = lib.activeSpan() === span;
-      headers = lib.withTier('gold', () => lib.checkout(2));
-      span.end();
-    });
-    // The reverse: Plume's span inside the library's.
-    const { span } = lib.around(() => plume.tracer.startSpan('app.inside').end());
-    outer = span.spanContext();
-    // A remote parent extracted through the API.
-    served = lib.serve({ traceparent: `00-${REMOTE_TRACE}-${REMOTE_SPAN}-01`, tracestate: 'acme=1,other=x' }).spanContext();
-    lib.fail(new TypeError('out of stock'));
-    await plume.flush();
+    ({ app, outer, served, headers, sawPlumeSpan } = await scenario(plume));
     d = captured.delivered();
   });
 

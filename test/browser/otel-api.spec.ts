@@ -1,0 +1,119 @@
+// Issue 13's must-show, in the browsers: the library of test/api/library.ts, written against
+// @opentelemetry/api and api-logs only, bundled (esbuild) after a module that calls the built
+// package's init(), nothing else. A recording collector on the page's origin keeps the raw
+// requests; @bufbuild/protobuf decodes them. Every span, log record and metric the library
+// makes arrives with its scope name and version and the right trace and parent ids.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { test, expect } from './fixtures.js';
+import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
+import { decodeToJson, type Signal } from '../helpers/otlp-schema.js';
+import { REMOTE_SPAN, REMOTE_TRACE, type ScenarioResult } from '../api/scenario.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const hex = (b64?: string) => (b64 ? Buffer.from(b64, 'base64').toString('hex') : '');
+const attr = (item: any, key: string) => {
+  const v = item.attributes?.find((a: any) => a.key === key)?.value;
+  return v && (v.stringValue ?? v.intValue ?? v.doubleValue ?? v.boolValue);
+};
+
+let app: StaticServer;
+let dir: string;
+let bodies: { signal: Signal; body: Buffer }[] = [];
+const pinged: Record<string, string | undefined>[] = [];
+
+test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'plume-otel-api-'));
+  // init() first, in a module of its own: the order the README gives.
+  writeFileSync(join(dir, 'telemetry.js'), `import { init } from '${ROOT}dist/browser.js';
+window.plume = init({ endpoint: location.origin + '/otlp', serviceName: 'otel-api-page', instrumentations: { webVitals: false, errors: false } });`);
+  writeFileSync(join(dir, 'main.js'), `import './telemetry.js';
+import { scenario } from '${ROOT}test/api/scenario.ts';
+import { load } from '${ROOT}test/api/library.ts';
+window.run = () => scenario(window.plume);
+window.load = async (url) => { const text = await load(url); await window.plume.flush(); return text; };`);
+  const out = await build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm', write: false, logLevel: 'silent', absWorkingDir: ROOT });
+  const js = out.outputFiles[0].text;
+  const otlp = (signal: Signal) => (_req: any, res: any, body: Buffer) => {
+    bodies.push({ signal, body });
+    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+  };
+  app = await startStaticServer(
+    { '/': { body: '<!doctype html><meta charset="utf-8"><title>otel api</title><script type="module" src="/main.js"></script>' } },
+    {
+      '/main.js': (_q, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(js),
+      '/otlp/v1/traces': otlp('traces'), '/otlp/v1/metrics': otlp('metrics'), '/otlp/v1/logs': otlp('logs'),
+      '/ping': (req, res) => { pinged.push({ traceparent: req.headers.traceparent as string, baggage: req.headers.baggage as string }); res.writeHead(200).end('pong'); },
+    },
+  );
+});
+test.afterAll(async () => {
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+test.beforeEach(() => { bodies = []; });
+
+function delivered() {
+  const out = { spans: [] as any[], logs: [] as any[], metrics: [] as any[] };
+  for (const { signal, body } of bodies) {
+    const j = decodeToJson(signal, body) as any;
+    for (const r of j.resourceSpans ?? []) for (const sc of r.scopeSpans) for (const x of sc.spans) out.spans.push({ ...x, traceId: hex(x.traceId), spanId: hex(x.spanId), parentSpanId: hex(x.parentSpanId), scope: sc.scope });
+    for (const r of j.resourceLogs ?? []) for (const sc of r.scopeLogs) for (const x of sc.logRecords) out.logs.push({ ...x, traceId: hex(x.traceId), spanId: hex(x.spanId), scope: sc.scope });
+    for (const r of j.resourceMetrics ?? []) for (const sc of r.scopeMetrics) for (const x of sc.metrics) out.metrics.push({ ...x, scope: sc.scope });
+  }
+  return out;
+}
+
+const LIB = { name: 'acme-checkout', version: '2.3.4' };
+
+test('a library on @opentelemetry/api and api-logs reports through Plume after init() alone', async ({ page }) => {
+  await page.goto(app.url);
+  await page.waitForFunction(() => typeof (window as any).run === 'function');
+  const r: ScenarioResult = await page.evaluate(() => (window as any).run());
+  const d = delivered();
+  const span = (name: string) => {
+    const s = d.spans.find((x) => x.name === name);
+    expect(s, name).toBeDefined();
+    return s;
+  };
+
+  expect(r.sawPlumeSpan).toBe(true);
+  // Nested through the API, under the app's span.
+  const checkout = span('acme.checkout');
+  const price = span('acme.price');
+  for (const s of [checkout, price]) expect(s.scope).toEqual(LIB);
+  expect(span('app.click')).toMatchObject({ traceId: r.app.traceId, spanId: r.app.spanId });
+  expect(checkout).toMatchObject({ traceId: r.app.traceId, parentSpanId: r.app.spanId });
+  expect(price).toMatchObject({ traceId: r.app.traceId, parentSpanId: checkout.spanId });
+  // Plume's span inside the library's.
+  expect(span('app.inside')).toMatchObject({ traceId: r.outer.traceId, parentSpanId: r.outer.spanId });
+  // The API-extracted remote parent.
+  expect(span('acme.serve')).toMatchObject({ traceId: REMOTE_TRACE, parentSpanId: REMOTE_SPAN, traceState: 'acme=1,other=x' });
+  // The API's inject: the library's span and the API baggage.
+  expect(r.headers).toEqual({ traceparent: `00-${r.app.traceId}-${checkout.spanId}-01`, baggage: 'acme.tier=gold' });
+  // Log records (api-logs and the API's own logs), with the active span's ids and the scope.
+  const checkedOut = d.logs.find((l) => l.eventName === 'acme.checkout');
+  expect(checkedOut).toMatchObject({ scope: LIB, traceId: r.app.traceId, spanId: checkout.spanId });
+  expect(d.logs.find((l) => l.eventName === 'acme.priced')).toMatchObject({ scope: { name: 'acme-checkout.api', version: LIB.version }, spanId: price.spanId });
+  expect(attr(d.logs.find((l) => l.body?.stringValue === 'failed'), 'exception.type')).toBe('TypeError');
+  // Metrics, with their scope.
+  for (const name of ['acme.orders', 'acme.price', 'acme.queue.length', 'acme.stock']) {
+    expect(d.metrics.find((m) => m.name === name)?.scope, name).toEqual(LIB);
+  }
+  expect(attr(d.metrics.find((m) => m.name === 'acme.orders').sum.dataPoints[0], 'acme.tier')).toBe('gold');
+  expect(d.metrics.find((m) => m.name === 'acme.stock').sum.dataPoints[0]).toMatchObject({ asDouble: 42 });
+});
+
+test("a request made in the library's span is its child, and carries its trace", async ({ page }) => {
+  await page.goto(app.url);
+  await page.waitForFunction(() => typeof (window as any).load === 'function');
+  expect(await page.evaluate(() => (window as any).load('/ping'))).toBe('pong');
+  const d = delivered();
+  const load = d.spans.find((s) => s.name === 'acme.load');
+  const get = d.spans.find((s) => s.name === 'GET' && attr(s, 'url.full')?.toString().endsWith('/ping'));
+  expect(load.scope).toEqual(LIB);
+  expect(get).toMatchObject({ traceId: load.traceId, parentSpanId: load.spanId, kind: 'SPAN_KIND_CLIENT' });
+  expect(pinged.at(-1)?.traceparent).toBe(`00-${get.traceId}-${get.spanId}-01`);
+});
