@@ -14,6 +14,7 @@ import { tracedFetch } from '../instrument/fetch.js';
 import type { InstrumentationContext } from '../instrument/types.js';
 import { now } from '../lib/clock.js';
 import { guard, warnOnce, W_UNSUPPORTED, W_WASM_FALLBACK } from '../lib/diag.js';
+import { readOr, str } from '../lib/safe.js';
 import { defaultPort, fullUrl, hostOf, urlQuery } from '../lib/url.js';
 import { resolveConfig, type PlumeConfig, type ResolvedConfig } from '../sdk/config.js';
 import { context, ROOT_CONTEXT, setContextManager, type Context } from '../sdk/context.js';
@@ -546,8 +547,9 @@ function end(state: RequestState, started: number, status: number, error: unknow
   if (threw) {
     span.recordException(error as Exception);
     errorType = errorTypeOf(error);
-    const message = error && typeof error === 'object' ? (error as { message?: unknown }).message : error;
-    span.setStatus({ code: SpanStatusCode.ERROR, message: message === undefined ? undefined : String(message) });
+    // What the handler threw may be anything: its message, read without letting it throw.
+    const message = error && typeof error === 'object' ? readOr(error, 'message') : error;
+    span.setStatus({ code: SpanStatusCode.ERROR, message: message === undefined ? undefined : str(message) });
   } else if (status >= 500) {
     // Server side, only 5xx is an error: a 4xx is the client's (semantic conventions).
     errorType = String(status);

@@ -13,7 +13,9 @@ import { writeMetric, type MetricData } from '../record/metric.js';
 import { writeSpan } from '../record/span.js';
 import type { Attributes } from '../sdk/attributes.js';
 import type { ResolvedConfig, Signal } from '../sdk/config.js';
-import { snapshotSpan, type FinishedSpan } from '../sdk/span.js';
+import { cleanAttributes, type Limits } from '../sdk/attributes.js';
+import { nameOf, snapshotSpan, type FinishedSpan } from '../sdk/span.js';
+import { errorText, readOr } from '../lib/safe.js';
 import type { Transport } from '../transport/index.js';
 import { LIVE_SHARE, Sender } from '../transport/sender.js';
 import { Outbox, payloadId } from './outbox.js';
@@ -33,6 +35,15 @@ export interface ItemAttributes { get(): Record<string, unknown> | undefined; re
 
 /** debug: true - sees every item as it is recorded (export/console.ts prints them). */
 export type DebugSink = (kind: 'span' | 'log' | 'metric', item: FinishedSpan | FinishedLog | MetricData) => void;
+
+/**
+ * A span after beforeSend, which may have set anything: its name and attribute values are
+ * validated again as any input is (what is invalid is dropped and counted), into a copy.
+ */
+function checked(span: FinishedSpan, limits: Limits): FinishedSpan {
+  const { values, dropped } = cleanAttributes(readOr(span, 'attributes'), limits);
+  return { ...snapshotSpan(span), name: nameOf(readOr(span, 'name')) ?? '', attributes: values, droppedAttributesCount: span.droppedAttributesCount + dropped };
+}
 
 export class Exporter {
   private spans = new RecordBatch();
@@ -123,10 +134,12 @@ export class Exporter {
       try {
         keep = before(span);
       } catch (e) {
-        warnOnce(W_CALLBACK, `beforeSend threw (${(e as Error)?.message ?? e}); the span is sent unchanged`);
+        warnOnce(W_CALLBACK, `beforeSend threw (${errorText(e)}); the span is sent as it is`);
         keep = span;
       }
       if (keep === null || keep === false) return;
+      if (keep !== span && keep !== undefined) warnOnce(W_CALLBACK, 'beforeSend returned neither the span it was given nor null: that span is sent');
+      try { span = checked(span, this.config.limits); } catch { return this.countDrop('traces', 'invalid'); }
     }
     if (this.debug) guard(() => this.debug!('span', span));
     if (this.full(this.spans)) return this.countDrop('traces', 'queue_full');

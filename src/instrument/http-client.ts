@@ -3,6 +3,7 @@
 // http.client.request.duration histogram.
 import { now } from '../lib/clock.js';
 import { once } from '../lib/once.js';
+import { readOr } from '../lib/safe.js';
 import { defaultPort, fullUrl, hostOf, isSameOrigin, serverTimingTraceparent, toUrl } from '../lib/url.js';
 import { matchesAny } from '../sdk/config.js';
 import { parseTraceparent, propagation } from '../sdk/propagation.js';
@@ -93,6 +94,6 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string, which
 
 /** error.type for a rejected fetch or a failed XHR: the exception's name, else its kind. */
 export function errorTypeOf(e: unknown): string {
-  const name = e && typeof e === 'object' ? (e as { name?: unknown }).name : undefined;
+  const name = e && typeof e === 'object' ? readOr(e, 'name') : undefined;
   return typeof name === 'string' && name ? name : '_OTHER';
 }

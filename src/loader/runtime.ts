@@ -4,6 +4,7 @@
 // turn window.plume into the live API.
 import { init, type Plume, type PlumeConfig } from '../browser.js';
 import { guard, warnOnce, W_CALLBACK } from '../lib/diag.js';
+import { errorText } from '../lib/safe.js';
 import type { Core } from '../sdk/index.js';
 import type { LogRecord } from '../sdk/otel-api.js';
 
@@ -48,7 +49,7 @@ export function takeOver(name = 'plume'): Plume | undefined {
     else if (method === 'emit') plume.logger.emit({ ...(args[0] as LogRecord), timestamp: (args[0] as LogRecord | undefined)?.timestamp ?? time });
     else if (method === 'onReady') {
       // The page's callback: its error is said (PLUME_W007), not taken for one of ours.
-      try { (args[0] as (p: Plume) => void)(plume); } catch (e) { warnOnce(W_CALLBACK, `onReady callback threw (${(e as Error)?.message ?? e}); ignored`); }
+      try { (args[0] as (p: Plume) => void)(plume); } catch (e) { warnOnce(W_CALLBACK, `onReady callback threw (${errorText(e)}); ignored`); }
     }
     else if (method === 'flush') void plume.flush();
   });

@@ -30,16 +30,30 @@ const MAX_BODY_DEPTH = 8;
 /**
  * A log body may be any JS value: maps become kvlists, arrays arrays, a Uint8Array bytes (as
  * OTel's AnyValue has it), a Date its ISO string. Functions, symbols, an invalid Date and a
- * property whose getter throws become empty values; cycles and nesting past 8 levels are cut;
- * strings and bytes are cut to maxLen.
+ * value that cannot be read (a getter, a Proxy trap or a Date method that throws) become
+ * empty values; cycles and nesting past 8 levels are cut; strings and bytes are cut to maxLen.
  */
 function writeBody(rec: Records, slot: number, v: unknown, maxLen: number, depth: number, seen: Set<object>): void {
+  if (v && typeof v === 'object') {
+    try {
+      writeObject(rec, slot, v, maxLen, depth, seen);
+    } catch {
+      // Slots it allocated stay unreferenced; this one says empty.
+      rec.words[slot + SLOT_KIND] = VALUE_EMPTY;
+      seen.delete(v);
+    }
+    return;
+  }
+  writeScalar(rec, slot, v, maxLen);
+}
+
+function writeObject(rec: Records, slot: number, v: object, maxLen: number, depth: number, seen: Set<object>): void {
   if (v instanceof Uint8Array) {
     rec.words[slot + SLOT_KIND] = VALUE_BYTES;
     rec.words[slot + SLOT_LO] = rec.bytes(v.length > maxLen ? v.subarray(0, maxLen) : v);
     return;
   }
-  if (v && typeof v === 'object' && !(v instanceof Date)) {
+  if (!(v instanceof Date)) {
     if (depth >= MAX_BODY_DEPTH || seen.has(v)) {
       rec.words[slot + SLOT_KIND] = VALUE_EMPTY;
       return;
@@ -69,6 +83,10 @@ function writeBody(rec: Records, slot: number, v: unknown, maxLen: number, depth
     seen.delete(v);
     return;
   }
+  writeScalar(rec, slot, v, maxLen);
+}
+
+function writeScalar(rec: Records, slot: number, v: unknown, maxLen: number): void {
   switch (typeof v) {
     case 'string': writeValue(rec, slot, v.length > maxLen ? v.slice(0, maxLen) : v); return;
     case 'number': case 'boolean': writeValue(rec, slot, v); return;

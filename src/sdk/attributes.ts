@@ -5,8 +5,9 @@
 // null) - copied, so a later change to the caller's array does not change what was recorded.
 // Ignored, not counted: undefined and null values (the OTel API treats them as "unset").
 // Dropped and counted in dropped_attributes_count: objects, functions, symbols, bigints
-// outside int64, arrays holding anything else (cyclic ones included), empty keys, and
-// attributes beyond the count limit. Nothing here throws.
+// outside int64, arrays holding anything else (cyclic ones included), empty keys, attributes
+// beyond the count limit, and values that cannot be read (a getter or a Proxy trap that
+// throws). Nothing here throws.
 
 export type AttrPrimitive = string | number | boolean | bigint;
 export type AttrValue = AttrPrimitive | (AttrPrimitive | null | undefined)[];
@@ -62,7 +63,9 @@ export class AttributeBag {
 
   set(key: unknown, value: unknown): void {
     if (typeof key !== 'string' || key === '') { this.dropped++; return; }
-    const v = sanitize(value, this.limits.attributeValueLength);
+    let v: ReturnType<typeof sanitize>;
+    // An array's elements are read here: a Proxy or a getter among them may throw.
+    try { v = sanitize(value, this.limits.attributeValueLength); } catch { v = DROP; }
     if (v === undefined) return;
     if (v === DROP) { this.dropped++; return; }
     // Own keys only: 'constructor' or 'toString' are attributes like any other. (A plain
@@ -78,7 +81,14 @@ export class AttributeBag {
 
   setAll(attrs: unknown): void {
     if (!attrs || typeof attrs !== 'object') return;
-    for (const key of Object.keys(attrs)) this.set(key, (attrs as Record<string, unknown>)[key]);
+    let keys: string[];
+    // A Proxy whose ownKeys trap throws: nothing can be read of it, one attribute counted.
+    try { keys = Object.keys(attrs); } catch { this.dropped++; return; }
+    for (const key of keys) {
+      let v: unknown;
+      try { v = (attrs as Record<string, unknown>)[key]; } catch { this.dropped++; continue; }
+      this.set(key, v);
+    }
   }
 }
 

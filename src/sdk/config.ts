@@ -2,6 +2,7 @@
 // a value of the wrong type warns and is ignored; a number out of range is clamped; a
 // missing or unparsable endpoint (without a custom transport) is a TypeError.
 import { warn, W_CLAMPED, W_UNKNOWN_KEY, W_WRONG_TYPE } from '../lib/diag.js';
+import { read, UNREADABLE } from '../lib/safe.js';
 import { DEFAULT_LIMITS, type Limits } from './attributes.js';
 import type { Temporality } from './meter.js';
 import type { FinishedSpan } from './span.js';
@@ -132,8 +133,9 @@ function validate(given: Record<string, unknown>, spec: Spec, out: Record<string
     const path = `config.${prefix}${key}`;
     // Own keys only: 'constructor' or 'toString' are no options.
     const kind = Object.prototype.hasOwnProperty.call(spec, key) ? spec[key] : undefined;
-    const v = given[key];
+    const v = read(given, key);
     if (!kind) warn(W_UNKNOWN_KEY, `${path} is not a Plume option; ignored`);
+    else if (v === UNREADABLE) warn(W_WRONG_TYPE, `${path} could not be read (its getter threw); ignored`);
     else if (v === undefined) continue;
     else if (kind === 'i' && isObject(v)) {
       const options: Record<string, unknown> = {};
@@ -164,8 +166,10 @@ function validate(given: Record<string, unknown>, spec: Spec, out: Record<string
 export function resolveConfig(input: unknown, baseUrl: string | undefined, defaultsFor: Partial<PlumeConfig> = {}): ResolvedConfig {
   const out = defaults() as Record<string, unknown>;
   if (defaultsFor.serviceName) out.serviceName = defaultsFor.serviceName;
-  if (isObject(input)) validate(input, SCHEMA, out, '');
-  else if (input !== undefined) warn(W_WRONG_TYPE, 'config: expected an object; using defaults');
+  if (isObject(input)) {
+    // A config whose keys or values cannot be read (a Proxy's traps): what was read stands.
+    try { validate(input, SCHEMA, out, ''); } catch { warn(W_WRONG_TYPE, 'config could not be read to the end (a getter or Proxy trap threw); the rest is ignored'); }
+  } else if (input !== undefined) warn(W_WRONG_TYPE, 'config: expected an object; using defaults');
   const transport = (out.transport ?? defaultsFor.transport ?? 'auto') as ResolvedConfig['transport'];
   if (transport === 'beacon' && Object.keys(out.headers as object).length) {
     warn(W_WRONG_TYPE, "config.headers: transport 'beacon' cannot send headers, so they are not sent; use 'auto' or 'fetch' (or relay() on the edge)");

@@ -7,6 +7,7 @@ import { now } from '../lib/clock.js';
 import { setDebug } from '../lib/diag.js';
 import { loadConsole } from '../lib/chunks.js';
 import { once } from '../lib/once.js';
+import { str } from '../lib/safe.js';
 import { Exporter, type DebugSink, type ItemAttributes } from '../export/exporter.js';
 import type { FinishedSpan } from './span.js';
 import type { MetricData } from '../record/metric.js';
@@ -115,9 +116,12 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
   const cache = <T>(make: (name: string, version?: string) => T) => {
     const m = new Map<string, T>();
     return (name: string, version?: string): T => {
-      const key = `${name}@${version ?? ''}`;
+      // A caller's name or version whose toString throws is no name: ''.
+      const n = str(name) ?? '';
+      const ver = version === undefined ? undefined : str(version) ?? '';
+      const key = `${n}@${ver ?? ''}`;
       let v = m.get(key);
-      if (!v) m.set(key, (v = make(String(name), version === undefined ? undefined : String(version))));
+      if (!v) m.set(key, (v = make(n, ver)));
       return v;
     };
   };

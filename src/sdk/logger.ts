@@ -2,7 +2,8 @@
 // The API's Logger (@opentelemetry/api 1.10 and api-logs): emit(), enabled(), and a record's
 // `exception` as the semantic conventions' exception.* attributes.
 import { now, toMs } from '../lib/clock.js';
-import { cleanAttributes, type Limits } from './attributes.js';
+import { readOr } from '../lib/safe.js';
+import { AttributeBag, type Limits } from './attributes.js';
 import { context } from './context.js';
 import type { Context, Logger as ApiLogger, LogRecord, SeverityNumber as SeverityNumberValue } from './otel-api.js';
 import { exceptionAttributes, type Scope } from './span.js';
@@ -24,6 +25,8 @@ export interface LoggerCore {
   enabled(): boolean;
 }
 
+const FIELDS = ['timestamp', 'observedTimestamp', 'severityNumber', 'severityText', 'body', 'attributes', 'eventName', 'context', 'exception'] as const;
+
 export class Logger implements ApiLogger {
   constructor(readonly scope: Scope, private readonly core: LoggerCore) {}
 
@@ -34,23 +37,36 @@ export class Logger implements ApiLogger {
 
   emit(record: LogRecord): void {
     if (!this.core.enabled() || !record || typeof record !== 'object') return;
+    let r: LogRecord;
+    // Read once; a record whose getters (or Proxy traps) throw gives what can be read.
+    try {
+      const { timestamp, observedTimestamp, severityNumber, severityText, body, attributes, eventName, context: c, exception } = record;
+      r = { timestamp, observedTimestamp, severityNumber, severityText, body, attributes, eventName, context: c, exception };
+    } catch {
+      r = {};
+      for (const k of FIELDS) (r as Record<string, unknown>)[k] = readOr(record, k);
+    }
     // As OTel's SDK: the ids even of an unsampled trace (the flags say so), which may still
     // be kept elsewhere (the server's trace this page continues).
-    const sc = spanContextOf(getSpan(record.context ?? context.active()));
-    // As OTel's SDK: an exception's attributes, under those given (which win).
-    const attrs = record.exception === undefined ? record.attributes : { ...exceptionAttributes(record.exception), ...record.attributes };
-    const { values, dropped } = cleanAttributes(attrs, this.core.limits);
+    const sc = spanContextOf(getSpan(r.context ?? context.active()));
+    const bag = new AttributeBag(this.core.limits);
+    bag.setAll(r.attributes);
+    // As OTel's SDK: an exception's attributes, where those given have none of the same key.
+    if (r.exception !== undefined) {
+      const ex = exceptionAttributes(r.exception);
+      for (const k in ex) if (!Object.prototype.hasOwnProperty.call(bag.values, k)) bag.set(k, ex[k]);
+    }
     const t = now();
-    const sev = record.severityNumber;
+    const sev = r.severityNumber;
     this.core.emit({
-      time: toMs(record.timestamp) ?? t,
-      observedTime: toMs(record.observedTimestamp) ?? t,
+      time: toMs(r.timestamp) ?? t,
+      observedTime: toMs(r.observedTimestamp) ?? t,
       severityNumber: typeof sev === 'number' && sev >= 0 && sev <= 24 ? sev | 0 : 0,
-      severityText: typeof record.severityText === 'string' ? record.severityText : '',
-      body: record.body,
-      attributes: values,
-      dropped,
-      eventName: typeof record.eventName === 'string' ? record.eventName : '',
+      severityText: typeof r.severityText === 'string' ? r.severityText : '',
+      body: r.body,
+      attributes: bag.values,
+      dropped: bag.dropped,
+      eventName: typeof r.eventName === 'string' ? r.eventName : '',
       spanContext: sc,
       scope: this.scope,
     });

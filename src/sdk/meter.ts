@@ -6,6 +6,7 @@
 import { DATA_EXP_HISTOGRAM, DATA_GAUGE, DATA_HISTOGRAM, DATA_SUM } from '../encode/layout.js';
 import { now } from '../lib/clock.js';
 import { guard, warn, warnOnce, W_CALLBACK, W_WRONG_TYPE } from '../lib/diag.js';
+import { errorText, readOr, str } from '../lib/safe.js';
 import { cleanAttributes, type Attributes, type Limits } from './attributes.js';
 import { context, type Context } from './context.js';
 import type {
@@ -112,7 +113,11 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
   const data = dataKindOf(kind);
   const isInt = options.valueType === 0 /* ValueType.INT */ || (options.valueType as unknown) === 'int';
   const b = options.advice?.explicitBucketBoundaries;
-  const bounds = Array.isArray(b) && b.every((x, k) => typeof x === 'number' && (k === 0 || x > b[k - 1])) ? b.slice() : DEFAULT_BOUNDARIES;
+  let bounds = DEFAULT_BOUNDARIES;
+  // The caller's array, copied once (its elements may be getters that throw: then the default).
+  try {
+    if (Array.isArray(b) && b.every((x, k) => typeof x === 'number' && (k === 0 || x > b[k - 1]))) bounds = b.slice();
+  } catch { /* the default */ }
   const exponential = data === DATA_HISTOGRAM && (options.aggregation ?? core.histogramAggregation) === 'exponential';
   if (exponential) void loadExp();
   // OTel's delta preference: counters and histograms as deltas, up-down counters cumulative
@@ -153,7 +158,7 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
     record(value, attributes, ctx) {
       if (!core.enabled()) return;
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        warnOnce(W_WRONG_TYPE, `${name}: measurement ${String(value)} is not a finite number; ignored`);
+        warnOnce(W_WRONG_TYPE, `${name}: measurement ${str(value) ?? typeof value} is not a finite number; ignored`);
         return;
       }
       if (value < 0 && (kind & MONOTONIC || data === DATA_HISTOGRAM)) {
@@ -223,8 +228,8 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
       }
       return points.length ? {
         name,
-        description: String(options.description ?? ''),
-        unit: String(options.unit ?? ''),
+        description: options.description ?? '',
+        unit: options.unit ?? '',
         dataKind,
         temporality: data === DATA_GAUGE ? 0 : delta ? 1 : 2,
         monotonic: !!(kind & MONOTONIC),
@@ -237,12 +242,28 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
 }
 
 /**
+ * The caller's options, read once (a getter or Proxy trap that throws leaves that option
+ * out); description and unit are kept only as strings.
+ */
+function instrumentOptions(given: unknown): InstrumentOptions {
+  if (!given || typeof given !== 'object') return {};
+  const [description, unit, valueType, advice, aggregation] = ['description', 'unit', 'valueType', 'advice', 'aggregation'].map((k) => readOr(given, k));
+  return {
+    description: typeof description === 'string' ? description : undefined,
+    unit: typeof unit === 'string' ? unit : undefined,
+    valueType: valueType as InstrumentOptions['valueType'],
+    advice: advice && typeof advice === 'object' ? { explicitBucketBoundaries: readOr(advice, 'explicitBucketBoundaries') as number[] } : undefined,
+    aggregation: aggregation as InstrumentOptions['aggregation'],
+  };
+}
+
+/**
  * Runs an observable callback of the caller's. An async one (the OTel API allows it):
  * collection is synchronous here, as a page going away needs it, so what it observes counts
  * in the next collection; its rejection is ours to handle, not the page's.
  */
 function runCallback(name: string, cb: () => unknown): void {
-  const failed = (e: unknown) => warnOnce(W_CALLBACK, `observable callback for ${name} threw: ${(e as Error)?.message ?? e}`);
+  const failed = (e: unknown) => warnOnce(W_CALLBACK, `observable callback for ${name} threw: ${errorText(e)}`);
   try {
     const r = cb();
     if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).then(undefined, failed);
@@ -272,11 +293,11 @@ export function createMeter(scope: Scope, core: MeterCore): SdkMeter {
   const batches: { cb: BatchObservableCallback; of: Set<InstrumentStorage> }[] = [];
   const create = (name: string, kind: number, options?: InstrumentOptions): InstrumentStorage | undefined => {
     if (typeof name !== 'string' || !NAME.test(name)) {
-      warn(W_WRONG_TYPE, `invalid instrument name ${JSON.stringify(name)}: a no-op instrument is returned`);
+      warn(W_WRONG_TYPE, `invalid instrument name ${typeof name === 'string' ? JSON.stringify(name) : `(a ${typeof name})`}: a no-op instrument is returned`);
       return undefined;
     }
     let s = storages.find((x) => x.key === `${name}/${kind}`);
-    if (!s) storages.push((s = instrumentStorage(name, kind, options && typeof options === 'object' ? options : {}, scope, core)));
+    if (!s) storages.push((s = instrumentStorage(name, kind, instrumentOptions(options), scope, core)));
     return s;
   };
   const sync = (kind: number) => (name: string, options?: InstrumentOptions) => {

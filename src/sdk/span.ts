@@ -1,8 +1,9 @@
 // The recording span. It lives in JS only until end(): then it is written once into the
 // batch's compact records (record/span.ts) and its attributes, events and links released.
-import { guard, isDebug, warnOnce, W_INTERNAL } from '../lib/diag.js';
+import { guard, isDebug, warnOnce, W_INTERNAL, W_WRONG_TYPE } from '../lib/diag.js';
 import { now, toMs } from '../lib/clock.js';
 import { isValidSpanId, isValidTraceId } from '../lib/ids.js';
+import { read, readOr, str, UNREADABLE } from '../lib/safe.js';
 import { AttributeBag, DEFAULT_LIMITS, type Attributes, type Limits } from './attributes.js';
 import type {
   Exception, Link, Span as ApiSpan, SpanAttributes, SpanAttributeValue, SpanContext, SpanKind as SpanKindValue, SpanStatus,
@@ -58,6 +59,14 @@ export function snapshotSpan(s: FinishedSpan): FinishedSpan {
   return { ...s, name: s.name, attributes: s.attributes, droppedAttributesCount: s.droppedAttributesCount, spanContext: () => sc };
 }
 
+/** A span or event name: a string as it is, anything else as String() makes it; undefined (and a warning) when that throws. */
+export function nameOf(name: unknown): string | undefined {
+  if (typeof name === 'string') return name;
+  const s = str(name);
+  if (s === undefined) warnOnce(W_WRONG_TYPE, 'a span or event name could not be read as a string (its toString threw): ignored');
+  return s;
+}
+
 const NO_EVENTS: SpanEvent[] = [];
 const NO_LINKS: SpanLink[] = [];
 const EMPTY_BAG = new AttributeBag(DEFAULT_LIMITS);
@@ -85,7 +94,7 @@ export class RecordingSpan implements ApiSpan, FinishedSpan {
     private readonly limits: Limits,
     private readonly sink: SpanSink,
   ) {
-    this.name = String(name);
+    this.name = nameOf(name) ?? '';
     this.startTime = startTime ?? now();
     this.bag = new AttributeBag(limits);
   }
@@ -114,44 +123,59 @@ export class RecordingSpan implements ApiSpan, FinishedSpan {
     const bag = new AttributeBag(this.limits);
     bag.setAll(attrs);
     if (this.events === NO_EVENTS) this.events = [];
-    this.events.push({ name: String(name), time: toMs(time) ?? now(), attributes: bag.values, dropped: bag.dropped });
+    this.events.push({ name: nameOf(name) ?? '', time: toMs(time) ?? now(), attributes: bag.values, dropped: bag.dropped });
     return this;
   }
 
   addLink(link: Link): this {
-    if (this.ended || !link || !link.context) return this;
-    const c = link.context;
+    if (this.ended || !link) return this;
+    let c: SpanContext, attributes: unknown, context: SpanContext;
+    try {
+      ({ context: c, attributes } = link);
+      if (!c) return this;
+      // A copy, read once: the caller's object may change later, and its traceState may be anyone's.
+      const { traceId, spanId, traceFlags, isRemote, traceState } = c;
+      context = { traceId, spanId, traceFlags: typeof traceFlags === 'number' ? traceFlags : 0, isRemote: isRemote === true, traceState: toTraceState(traceState) };
+    } catch {
+      this.droppedLinksCount++;
+      return this;
+    }
     // A link must point at a real span; anything else is dropped and counted.
-    if (this.links.length >= this.limits.linkCount || !isValidTraceId(c.traceId) || !isValidSpanId(c.spanId)) {
+    if (this.links.length >= this.limits.linkCount || !isValidTraceId(context.traceId) || !isValidSpanId(context.spanId)) {
       this.droppedLinksCount++;
       return this;
     }
     const bag = new AttributeBag(this.limits);
-    bag.setAll(link.attributes);
+    bag.setAll(attributes);
     if (this.links === NO_LINKS) this.links = [];
-    // A copy: the caller's object may change later, and its traceState may be anyone's.
-    const context: SpanContext = { traceId: c.traceId, spanId: c.spanId, traceFlags: c.traceFlags, isRemote: c.isRemote, traceState: toTraceState(c.traceState) };
     this.links.push({ context, attributes: bag.values, dropped: bag.dropped });
     return this;
   }
 
   addLinks(links: Link[]): this {
-    if (Array.isArray(links)) for (const l of links) this.addLink(l);
+    // A list that cannot be walked (a Proxy) counts as one dropped link.
+    try {
+      if (Array.isArray(links)) for (const l of links) this.addLink(l);
+    } catch {
+      this.droppedLinksCount++;
+    }
     return this;
   }
 
   /** OTel rules: OK is final; UNSET changes nothing; a message only goes with ERROR. */
   setStatus(status: SpanStatus): this {
     if (this.ended || !status || this.status.code === SpanStatusCode.OK) return this;
-    if (status.code === SpanStatusCode.OK) this.status = { code: 1 };
-    else if (status.code === SpanStatusCode.ERROR) {
-      this.status = { code: 2, message: typeof status.message === 'string' ? status.message : undefined };
+    const code = readOr(status, 'code');
+    if (code === SpanStatusCode.OK) this.status = { code: 1 };
+    else if (code === SpanStatusCode.ERROR) {
+      const message = readOr(status, 'message');
+      this.status = { code: 2, message: typeof message === 'string' ? message : undefined };
     }
     return this;
   }
 
   updateName(name: string): this {
-    if (!this.ended) this.name = String(name);
+    if (!this.ended) this.name = nameOf(name) ?? this.name;
     return this;
   }
 
@@ -176,18 +200,29 @@ export class RecordingSpan implements ApiSpan, FinishedSpan {
   }
 }
 
-/** exception.* attributes (semantic conventions) from whatever was thrown. */
+/**
+ * exception.* attributes (semantic conventions) from whatever was thrown. Each field is read
+ * on its own: one whose getter throws (or whose toString does) is left out, the rest stay.
+ */
 export function exceptionAttributes(e: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (e && typeof e === 'object') {
-    const err = e as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown; constructor?: { name?: string } };
-    const type = typeof err.name === 'string' && err.name ? err.name : err.constructor?.name;
-    if (type) out['exception.type'] = String(type);
-    if (err.message !== undefined) out['exception.message'] = String(err.message);
-    if (typeof err.stack === 'string') out['exception.stacktrace'] = err.stack;
-    if (!out['exception.type'] && err.code !== undefined) out['exception.type'] = String(err.code);
+    const name = read(e, 'name');
+    const type = typeof name === 'string' && name ? name : readOr(readOr(e, 'constructor'), 'name');
+    if (type && typeof type === 'string') out['exception.type'] = type;
+    const message = read(e, 'message');
+    const m = message === undefined || message === UNREADABLE ? undefined : str(message);
+    if (m !== undefined) out['exception.message'] = m;
+    const stack = read(e, 'stack');
+    if (typeof stack === 'string') out['exception.stacktrace'] = stack;
+    if (!out['exception.type']) {
+      const code = read(e, 'code');
+      const c = code === undefined || code === UNREADABLE ? undefined : str(code);
+      if (c !== undefined) out['exception.type'] = c;
+    }
   } else {
-    out['exception.message'] = String(e);
+    const m = str(e);
+    if (m !== undefined) out['exception.message'] = m;
   }
   return out;
 }

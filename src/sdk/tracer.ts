@@ -3,10 +3,12 @@
 // (the API's NonRecordingSpan from wrapSpanContext, another SDK's): spanContextOf() reads it.
 import { newSpanId, newTraceId } from '../lib/ids.js';
 import { toMs } from '../lib/clock.js';
+import { readOr } from '../lib/safe.js';
 import type { Limits } from './attributes.js';
 import { context, ROOT_CONTEXT } from './context.js';
-import type { Context, Span as ApiSpan, SpanOptions, Tracer as ApiTracer } from './otel-api.js';
+import type { Attributes, Context, Link, Span as ApiSpan, SpanOptions, Tracer as ApiTracer } from './otel-api.js';
 import { NonRecordingSpan, RecordingSpan, SpanKind, type Scope, type SpanSink } from './span.js';
+
 import { getSpan, setSpan, spanContextOf, TRACE_FLAG_SAMPLED, type SpanContext } from './span-context.js';
 import type { RootSampler } from './sampler.js';
 
@@ -26,20 +28,28 @@ export class Tracer implements ApiTracer {
   constructor(readonly scope: Scope, private readonly core: TracerCore) {}
 
   startSpan(name: string, options?: SpanOptions, ctx: Context = context.active()): ApiSpan {
-    const opts = options && typeof options === 'object' ? options : {};
+    let root: unknown, k: unknown, startTime: unknown, attributes: unknown, links: unknown;
+    if (options && typeof options === 'object') {
+      // Read once, into locals (no copy per span); options whose getters or Proxy traps throw
+      // give what can be read.
+      try {
+        ({ root, kind: k, startTime, attributes, links } = options);
+      } catch {
+        [root, k, startTime, attributes, links] = ['root', 'kind', 'startTime', 'attributes', 'links'].map((f) => readOr(options, f));
+      }
+    }
     // As OTel's SDK: a parent with ids no span can have (upper-case, all zero) starts a new trace.
-    const parent = opts.root ? undefined : spanContextOf(getSpan(ctx));
+    const parent = root ? undefined : spanContextOf(getSpan(ctx));
     const traceId = parent ? parent.traceId : newTraceId();
     const sampled = this.core.enabled() && (parent ? (parent.traceFlags & TRACE_FLAG_SAMPLED) !== 0 : this.core.sampleRoot(traceId));
     const sc: SpanContext = {
       traceId, spanId: newSpanId(), traceFlags: sampled ? TRACE_FLAG_SAMPLED : 0, traceState: parent?.traceState, isRemote: false,
     };
     if (!sampled) return new NonRecordingSpan(sc);
-    const k = opts.kind;
-    const kind = typeof k === 'number' && k >= 0 && k <= 4 ? k : SpanKind.INTERNAL;
-    const span = new RecordingSpan(sc, name, kind, parent ? parent.spanId : '', !!parent?.isRemote, toMs(opts.startTime), this.scope, this.core.limits, this.core.sink);
-    if (opts.attributes) span.setAttributes(opts.attributes);
-    if (opts.links) span.addLinks(opts.links);
+    const kind = typeof k === 'number' && k >= 0 && k <= 4 ? (k as SpanKind) : SpanKind.INTERNAL;
+    const span = new RecordingSpan(sc, name, kind, parent ? parent.spanId : '', !!parent?.isRemote, toMs(startTime), this.scope, this.core.limits, this.core.sink);
+    if (attributes) span.setAttributes(attributes as Attributes);
+    if (links) span.addLinks(links as Link[]);
     return span;
   }
 

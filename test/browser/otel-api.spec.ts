@@ -33,7 +33,27 @@ window.plume = init({ endpoint: location.origin + '/otlp', serviceName: 'otel-ap
 import { scenario } from '${ROOT}test/api/scenario.ts';
 import { load } from '${ROOT}test/api/library.ts';
 window.run = () => scenario(window.plume);
-window.load = async (url) => { const text = await load(url); await window.plume.flush(); return text; };`);
+window.load = async (url) => { const text = await load(url); await window.plume.flush(); return text; };
+// Issue 14.1's five calls, as the page makes them: what reaches the page, and what is sent.
+window.hostile = async () => {
+  const boom = () => { throw new Error('hostile'); };
+  const t = window.plume.tracer;
+  class Weird extends Error { constructor(m) { super(m); Object.defineProperty(this, 'stack', { get: boom }); } }
+  const noFields = new Error('x');
+  Object.defineProperty(noFields, 'message', { get: boom });
+  Object.defineProperty(noFields, 'name', { get: boom });
+  const calls = {
+    getter: () => t.startSpan('h.getter', { attributes: Object.defineProperty({ ok: 1 }, 'bad', { get: boom, enumerable: true }) }).end(),
+    proxy: () => t.startSpan('h.proxy', { attributes: new Proxy({}, { get: boom, ownKeys: boom, getOwnPropertyDescriptor: boom }) }).end(),
+    name: () => t.startSpan({ toString: boom, valueOf: boom }).end(),
+    stack: () => { const s = t.startSpan('h.stack'); s.recordException(new Weird('weird')); s.end(); },
+    fields: () => { const s = t.startSpan('h.fields'); s.recordException(noFields); s.end(); },
+  };
+  const thrown = [];
+  for (const [name, call] of Object.entries(calls)) { try { call(); } catch (e) { thrown.push(name + ': ' + e.message); } }
+  await window.plume.flush();
+  return thrown;
+};`);
   const out = await build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm', write: false, logLevel: 'silent', absWorkingDir: ROOT });
   const js = out.outputFiles[0].text;
   const otlp = (signal: Signal) => (_req: any, res: any, body: Buffer) => {
@@ -116,4 +136,21 @@ test("a request made in the library's span is its child, and carries its trace",
   expect(load.scope).toEqual(LIB);
   expect(get).toMatchObject({ traceId: load.traceId, parentSpanId: load.spanId, kind: 'SPAN_KIND_CLIENT' });
   expect(pinged.at(-1)?.traceparent).toBe(`00-${get.traceId}-${get.spanId}-01`);
+});
+
+test('issue 14.1: the five calls that threw into the page (ESM build) do not, and their spans are sent', async ({ page }) => {
+  await page.goto(app.url);
+  await page.waitForFunction(() => typeof (window as any).hostile === 'function');
+  expect(await page.evaluate(() => (window as any).hostile())).toEqual([]);
+  const d = delivered();
+  const names = d.spans.map((s) => s.name ?? '');
+  expect(names).toEqual(expect.arrayContaining(['h.getter', 'h.proxy', '', 'h.stack', 'h.fields']));
+  const getter = d.spans.find((s) => s.name === 'h.getter');
+  expect(attr(getter, 'ok')).toBe('1');
+  expect(getter.droppedAttributesCount).toBe(1);
+  expect(d.spans.find((s) => s.name === 'h.proxy').droppedAttributesCount).toBe(1);
+  const ev = (name: string) => d.spans.find((s) => s.name === name).events[0];
+  expect(attr(ev('h.stack'), 'exception.message')).toBe('weird');
+  expect(attr(ev('h.stack'), 'exception.stacktrace')).toBeUndefined();
+  expect(attr(ev('h.fields'), 'exception.type')).toBe('Error');
 });
