@@ -9,19 +9,15 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { test, expect } from './fixtures.js';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
-import { decodeToJson, type Signal } from '../helpers/otlp-schema.js';
 import { REMOTE_SPAN, REMOTE_TRACE, type ScenarioResult } from '../api/scenario.js';
+import { attr, recordingCollector } from './recording.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const hex = (b64?: string) => (b64 ? Buffer.from(b64, 'base64').toString('hex') : '');
-const attr = (item: any, key: string) => {
-  const v = item.attributes?.find((a: any) => a.key === key)?.value;
-  return v && (v.stringValue ?? v.intValue ?? v.doubleValue ?? v.boolValue);
-};
 
 let app: StaticServer;
 let dir: string;
-let bodies: { signal: Signal; body: Buffer }[] = [];
+const collector = recordingCollector();
+const { delivered } = collector;
 const pinged: Record<string, string | undefined>[] = [];
 
 test.beforeAll(async () => {
@@ -56,15 +52,11 @@ window.hostile = async () => {
 };`);
   const out = await build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm', write: false, logLevel: 'silent', absWorkingDir: ROOT });
   const js = out.outputFiles[0].text;
-  const otlp = (signal: Signal) => (_req: any, res: any, body: Buffer) => {
-    bodies.push({ signal, body });
-    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-  };
   app = await startStaticServer(
     { '/': { body: '<!doctype html><meta charset="utf-8"><title>otel api</title><script type="module" src="/main.js"></script>' } },
     {
       '/main.js': (_q, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(js),
-      '/otlp/v1/traces': otlp('traces'), '/otlp/v1/metrics': otlp('metrics'), '/otlp/v1/logs': otlp('logs'),
+      ...collector.handlers,
       '/ping': (req, res) => { pinged.push({ traceparent: req.headers.traceparent as string, baggage: req.headers.baggage as string }); res.writeHead(200).end('pong'); },
     },
   );
@@ -73,18 +65,7 @@ test.afterAll(async () => {
   await app?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-test.beforeEach(() => { bodies = []; });
-
-function delivered() {
-  const out = { spans: [] as any[], logs: [] as any[], metrics: [] as any[] };
-  for (const { signal, body } of bodies) {
-    const j = decodeToJson(signal, body) as any;
-    for (const r of j.resourceSpans ?? []) for (const sc of r.scopeSpans) for (const x of sc.spans) out.spans.push({ ...x, traceId: hex(x.traceId), spanId: hex(x.spanId), parentSpanId: hex(x.parentSpanId), scope: sc.scope });
-    for (const r of j.resourceLogs ?? []) for (const sc of r.scopeLogs) for (const x of sc.logRecords) out.logs.push({ ...x, traceId: hex(x.traceId), spanId: hex(x.spanId), scope: sc.scope });
-    for (const r of j.resourceMetrics ?? []) for (const sc of r.scopeMetrics) for (const x of sc.metrics) out.metrics.push({ ...x, scope: sc.scope });
-  }
-  return out;
-}
+test.beforeEach(() => collector.reset());
 
 const LIB = { name: 'acme-checkout', version: '2.3.4' };
 
