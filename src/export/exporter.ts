@@ -25,7 +25,8 @@ import { hasPersisted, persist, persistDropped, storage } from './persist.js';
 const SIGNAL_CODE: Record<Signal, number> = { traces: SIGNAL_TRACES, metrics: SIGNAL_METRICS, logs: SIGNAL_LOGS };
 
 /**
- * Attributes every span and log record gets as it is recorded (the browser's session ids).
+ * Attributes every span and log record gets as it is recorded (the browser's session ids), unless
+ * it has one of them already (a session.end names the session that ended): then it keeps its own.
  * get() is undefined while they are not known yet: finished items then wait (bounded), so that
  * page start-up does not pay for the synchronous storage read a session needs (1-5 ms on a
  * cold page in Chromium, a fraction of that once it has loaded). resolve() makes them known;
@@ -88,7 +89,9 @@ export class Exporter {
     if (!ia) return false;
     const extra = ia.get();
     if (extra) {
-      Object.assign(item.attributes, extra);
+      const own = item.attributes;
+      for (const k in extra) if (Object.prototype.hasOwnProperty.call(own, k)) return false;
+      Object.assign(own, extra);
       return false;
     }
     this.waiting.push(span ? snapshotSpan(item as FinishedSpan) : item);

@@ -2,7 +2,9 @@
 // minutes without activity or 4 hours in all (configurable). Kept in localStorage so tabs of
 // one browser share it, in sessionStorage if that throws (private modes, sandboxed frames),
 // in memory if both do. The sampling decision is a function of the id, so every tab of a
-// session decides alike.
+// session decides alike. The tab that starts a session says so (onStart: the semantic
+// conventions' session.end of the one it replaces, then session.start); a tab that joins the
+// session another tab started says nothing.
 import { idRatio } from '../sdk/sampler.js';
 import { newTraceId } from '../lib/ids.js';
 
@@ -37,7 +39,10 @@ function pickStorage(): [Storage | undefined, string | null] {
   return [undefined, null];
 }
 
-export function createSession(opts: { inactivityTimeoutMillis: number; maxDurationMillis: number; sampleRate: number }): Session {
+/** A session this tab started, and the one it follows (with when that one ended), if any. */
+export type SessionStarted = (started: { id: string; at: number; previousId?: string }, ended?: { id: string; at: number; previousId?: string }) => void;
+
+export function createSession(opts: { inactivityTimeoutMillis: number; maxDurationMillis: number; sampleRate: number; onStart?: SessionStarted }): Session {
   // Storage is first touched when a session id is first needed, not at init().
   let storage: Storage | undefined;
   let picked = false;
@@ -69,7 +74,14 @@ export function createSession(opts: { inactivityTimeoutMillis: number; maxDurati
     if (!state || expired(state, t)) {
       const stored = read();
       if (stored && !expired(stored, t)) state = stored;
-      else state = { id: newTraceId(), start: t, last: t, previousId: state?.id ?? stored?.id };
+      else {
+        const old = state ?? stored;
+        state = { id: newTraceId(), start: t, last: t, previousId: old?.id };
+        write();
+        // It ended at its last activity plus the inactivity timeout, or at its maximum duration.
+        const ended = old && { id: old.id, at: Math.min(old.last + opts.inactivityTimeoutMillis, old.start + opts.maxDurationMillis), previousId: old.previousId };
+        opts.onStart?.({ id: state.id, at: t, previousId: old?.id }, ended);
+      }
       state.last = t;
       write();
     } else {

@@ -50,12 +50,25 @@ window.hostile = async () => {
   await window.plume.flush();
   return thrown;
 };`);
+  // A page with every instrumentation on: Web Vitals and the session as the 2026 browser events.
+  writeFileSync(join(dir, 'vitals.js'), `import { init } from '${ROOT}dist/browser.js';
+const plume = init({ endpoint: location.origin + '/otlp', serviceName: 'vitals-page' });
+window.flush = () => plume.flush();`);
   const out = await build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm', write: false, logLevel: 'silent', absWorkingDir: ROOT });
   const js = out.outputFiles[0].text;
+  const vitals = (await build({ entryPoints: [join(dir, 'vitals.js')], bundle: true, format: 'esm', write: false, logLevel: 'silent', absWorkingDir: ROOT })).outputFiles[0].text;
   app = await startStaticServer(
-    { '/': { body: '<!doctype html><meta charset="utf-8"><title>otel api</title><script type="module" src="/main.js"></script>' } },
+    {
+      '/': { body: '<!doctype html><meta charset="utf-8"><title>otel api</title><script type="module" src="/main.js"></script>' },
+      // No session stored (earlier pages of this origin in this browser started one): as a first visit.
+      '/vitals': {
+        body: '<!doctype html><meta charset="utf-8"><title>vitals</title><script>localStorage.removeItem("plume.session")</script>' +
+          '<h1>Shop</h1><p>Some text to paint.</p><script type="module" src="/vitals.js"></script>',
+      },
+    },
     {
       '/main.js': (_q, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(js),
+      '/vitals.js': (_q, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(vitals),
       ...collector.handlers,
       '/ping': (req, res) => { pinged.push({ traceparent: req.headers.traceparent as string, baggage: req.headers.baggage as string }); res.writeHead(200).end('pong'); },
     },
@@ -134,4 +147,38 @@ test('issue 14.1: the five calls that threw into the page (ESM build) do not, an
   expect(attr(ev('h.stack'), 'exception.message')).toBe('weird');
   expect(attr(ev('h.stack'), 'exception.stacktrace')).toBeUndefined();
   expect(attr(ev('h.fields'), 'exception.type')).toBe('Error');
+});
+
+test('Web Vitals also as browser.web_vital events, beside their histograms; the session as a session.start event', async ({ page }) => {
+  await page.goto(`${app.url}/vitals`);
+  await page.waitForFunction(() => typeof (window as any).flush === 'function');
+  // TTFB is reported once the page has loaded, FCP at the first paint (all three engines; but
+  // WebKit sometimes gives the navigation entry no responseStart, and then there is no TTFB,
+  // as web-vitals would report none).
+  await page.waitForFunction(() => document.readyState === 'complete');
+  const responseStart: number = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseStart ?? 0);
+  const names = responseStart > 0 ? ['ttfb', 'fcp'] : ['fcp'];
+  const event = (name: string) => collector.delivered().logs.find((l) => l.eventName === 'browser.web_vital' && attr(l, 'browser.web_vital.name') === name);
+  await expect.poll(async () => {
+    await page.evaluate(() => (window as any).flush());
+    return names.every((n) => !!event(n));
+  }, { timeout: 15_000 }).toBe(true);
+  const { logs, metrics } = collector.delivered();
+  for (const name of names) {
+    const e = event(name);
+    expect(e.scope).toMatchObject({ name: 'plume.web-vitals' });
+    expect(attr(e, 'browser.web_vital.id')).toMatch(/^p1-\d+-\d+$/);
+    expect(['good', 'needs-improvement', 'poor']).toContain(attr(e, 'browser.web_vital.rating'));
+    expect(attr(e, 'browser.web_vital.navigation_type')).toBe('navigate');
+    expect(attr(e, 'url.path')).toBe('/vitals');
+    // The same measurement as the histogram's (its only point: its sum).
+    const h = metrics.find((m) => m.name === `browser.web_vital.${name}`).histogram.dataPoints[0];
+    expect(Number(attr(e, 'browser.web_vital.value'))).toBeCloseTo(h.sum, 6);
+    expect(Number(attr(e, 'browser.web_vital.delta'))).toBeCloseTo(h.sum, 6);
+  }
+  // No session was stored: this page started one, and said so.
+  const start = logs.find((l) => l.eventName === 'session.start');
+  expect(start.scope).toMatchObject({ name: 'plume.session' });
+  expect(String(attr(start, 'session.id'))).toMatch(/^[0-9a-f]{32}$/);
+  expect(logs.some((l) => l.eventName === 'session.end')).toBe(false);
 });
