@@ -384,7 +384,9 @@ describe('core: debug console exporter', () => {
       core.tracer.startSpan('printed', { attributes: { a: 1 } }).end();
       core.logger.emit({ body: 'hello' });
       core.meter.createCounter('c').add(2);
-      await new Promise((r) => setTimeout(r, 50));
+      // The printer is a chunk loaded on demand: wait for it (a deadline, not a fixed sleep,
+      // which a loaded machine outlasts), so the metric is printed at the flush below.
+      if (debug) await vi.waitFor(() => expect(logs.some((l) => l[0] === '[plume] span')).toBe(true), { timeout: 10_000 });
       await core.flush();
       await core.shutdown();
       return sent.map((s) => ({ signal: s.signal, json: JSON.stringify(s.json).replace(/"(start|end|time|observedTime)(Time)?UnixNano":"\d+"/g, '') }));
