@@ -56,10 +56,24 @@ const plume = init({ endpoint: location.origin + '/otlp', serviceName: 'vitals-p
 window.flush = () => plume.flush();`);
   const out = await build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm', write: false, logLevel: 'silent', absWorkingDir: ROOT });
   const js = out.outputFiles[0].text;
+  // The script tag: plume.iife.js configured by data- attributes; the app's own bundle (with its
+  // copy of the API) takes a tracer once Plume is ready.
+  writeFileSync(join(dir, 'tag-app.js'), `import { trace } from '@opentelemetry/api';
+window.plume.onReady(async (plume) => {
+  const tracer = trace.getTracer('tag-lib', '3.0.0');
+  tracer.startActiveSpan('tag.work', (span) => { tracer.startSpan('tag.child').end(); span.end(); });
+  await plume.flush();
+  window.tagDone = true;
+});`);
+  const tagApp = (await build({ entryPoints: [join(dir, 'tag-app.js')], bundle: true, format: 'esm', write: false, logLevel: 'silent', nodePaths: [join(ROOT, 'node_modules')] })).outputFiles[0].text;
   const vitals = (await build({ entryPoints: [join(dir, 'vitals.js')], bundle: true, format: 'esm', write: false, logLevel: 'silent', absWorkingDir: ROOT })).outputFiles[0].text;
   app = await startStaticServer(
     {
       '/': { body: '<!doctype html><meta charset="utf-8"><title>otel api</title><script type="module" src="/main.js"></script>' },
+      '/tag': {
+        body: '<!doctype html><meta charset="utf-8"><title>tag</title>' +
+          '<script src="/dist/plume.iife.js" data-endpoint="/otlp" data-service-name="tag-page"></script><script type="module" src="/tag-app.js"></script>',
+      },
       // No session stored (earlier pages of this origin in this browser started one): as a first visit.
       '/vitals': {
         body: '<!doctype html><meta charset="utf-8"><title>vitals</title><script>localStorage.removeItem("plume.session")</script>' +
@@ -69,6 +83,7 @@ window.flush = () => plume.flush();`);
     {
       '/main.js': (_q, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(js),
       '/vitals.js': (_q, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(vitals),
+      '/tag-app.js': (_q, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(tagApp),
       ...collector.handlers,
       '/ping': (req, res) => { pinged.push({ traceparent: req.headers.traceparent as string, baggage: req.headers.baggage as string }); res.writeHead(200).end('pong'); },
     },
@@ -181,4 +196,13 @@ test('Web Vitals also as browser.web_vital events, beside their histograms; the 
   expect(start.scope).toMatchObject({ name: 'plume.session' });
   expect(String(attr(start, 'session.id'))).toMatch(/^[0-9a-f]{32}$/);
   expect(logs.some((l) => l.eventName === 'session.end')).toBe(false);
+});
+
+test('the script tag (plume.iife.js) is the SDK behind the API too', async ({ page }) => {
+  await page.goto(`${app.url}/tag`);
+  await page.waitForFunction(() => (window as any).tagDone === true);
+  const { spans } = collector.delivered();
+  const work = spans.find((s) => s.name === 'tag.work');
+  expect(work.scope).toEqual({ name: 'tag-lib', version: '3.0.0' });
+  expect(spans.find((s) => s.name === 'tag.child')).toMatchObject({ traceId: work.traceId, parentSpanId: work.spanId });
 });
