@@ -40,10 +40,11 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   const resolved = resolveConfig(config, typeof location === 'object' ? location.href : undefined, { serviceName: 'unknown_service:browser' });
   // The semantic conventions' session events, by the tab that starts a session: session.end of
   // the one it follows (at the time that one ended), then session.start.
-  const sessionEvent = (eventName: string, s: { id: string; at: number; previousId?: string }) => core.getLogger('plume.session', SDK_VERSION).emit({
-    eventName, severityNumber: 9, timestamp: s.at, context: ROOT_CONTEXT,
-    attributes: s.previousId ? { 'session.id': s.id, 'session.previous_id': s.previousId } : { 'session.id': s.id },
-  });
+  const sessionEvent = (eventName: string, s: { id: string; at: number; previousId?: string }) =>
+    core.getLogger('plume.session', SDK_VERSION).emit({
+      eventName, severityNumber: 9, timestamp: s.at, context: ROOT_CONTEXT,
+      attributes: s.previousId ? { 'session.id': s.id, 'session.previous_id': s.previousId } : { 'session.id': s.id },
+    });
   const session = createSession({
     ...resolved.session, sampleRate: resolved.sampleRate,
     onStart: (started, ended) => guard(() => {

@@ -43,7 +43,8 @@ export type DebugSink = (kind: 'span' | 'log' | 'metric', item: FinishedSpan | F
  */
 function checked(span: FinishedSpan, limits: Limits): FinishedSpan {
   const { values, dropped } = cleanAttributes(readOr(span, 'attributes'), limits);
-  return { ...snapshotSpan(span), name: nameOf(readOr(span, 'name')) ?? '', attributes: values, droppedAttributesCount: span.droppedAttributesCount + dropped };
+  const name = nameOf(readOr(span, 'name')) ?? '';
+  return { ...snapshotSpan(span), name, attributes: values, droppedAttributesCount: span.droppedAttributesCount + dropped };
 }
 
 export class Exporter {
@@ -141,7 +142,9 @@ export class Exporter {
         keep = span;
       }
       if (keep === null || keep === false) return;
-      if (keep !== span && keep !== undefined) warnOnce(W_CALLBACK, 'beforeSend returned neither the span it was given nor null: that span is sent');
+      if (keep !== span && keep !== undefined) {
+        warnOnce(W_CALLBACK, 'beforeSend returned neither the span it was given nor null: that span is sent');
+      }
       try { span = checked(span, this.config.limits); } catch { return this.countDrop('traces', 'invalid'); }
     }
     if (this.debug) guard(() => this.debug!('span', span));

@@ -21,7 +21,9 @@ export const errorsInstrumentation = (): Instrumentation => ({
     const opt = ctx.config.instrumentations.errors;
     const maxPerMinute = typeof opt === 'object' && typeof opt.maxPerMinute === 'number' ? opt.maxPerMinute : 10;
     const logger = ctx.core.getLogger('plume.errors');
-    const counter = once(() => ctx.core.getMeter('plume.errors').createCounter('browser.errors', { unit: '{error}', valueType: 0 /* ValueType.INT */, description: 'Uncaught errors, unhandled rejections and failed resource loads.' }));
+    const counter = once(() => ctx.core.getMeter('plume.errors').createCounter('browser.errors', {
+      unit: '{error}', valueType: 0 /* ValueType.INT */, description: 'Uncaught errors, unhandled rejections and failed resource loads.',
+    }));
     const seen = new Map<string, { since: number; n: number; held: number }>();
 
     const record = (attrs: Record<string, string | number>, kind: string, time = now()) => {

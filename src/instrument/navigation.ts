@@ -92,7 +92,8 @@ export const navigationInstrumentation = (): Instrumentation => ({
     else on(window, 'load', afterLoad);
 
     // Route changes.
-    let route: { span: Span; ctx: Context; inflight: number; timer?: ReturnType<typeof setTimeout>; cap: ReturnType<typeof setTimeout> } | undefined;
+    type Timer = ReturnType<typeof setTimeout>;
+    let route: { span: Span; ctx: Context; inflight: number; timer?: Timer; cap: Timer } | undefined;
     let lastUrl = location.href;
     const endRoute = () => {
       if (!route) return;

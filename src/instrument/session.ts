@@ -40,9 +40,12 @@ function pickStorage(): [Storage | undefined, string | null] {
 }
 
 /** A session this tab started, and the one it follows (with when that one ended), if any. */
-export type SessionStarted = (started: { id: string; at: number; previousId?: string }, ended?: { id: string; at: number; previousId?: string }) => void;
+export type SessionStarted = (started: SessionTimes, ended?: SessionTimes) => void;
+export interface SessionTimes { id: string; at: number; previousId?: string }
 
-export function createSession(opts: { inactivityTimeoutMillis: number; maxDurationMillis: number; sampleRate: number; onStart?: SessionStarted }): Session {
+export function createSession(opts: {
+  inactivityTimeoutMillis: number; maxDurationMillis: number; sampleRate: number; onStart?: SessionStarted;
+}): Session {
   // Storage is first touched when a session id is first needed, not at init().
   let storage: Storage | undefined;
   let picked = false;
@@ -73,17 +76,21 @@ export function createSession(opts: { inactivityTimeoutMillis: number; maxDurati
     const t = Date.now();
     if (!state || expired(state, t)) {
       const stored = read();
+      let started = false;
+      let old: State | undefined;
       if (stored && !expired(stored, t)) state = stored;
       else {
-        const old = state ?? stored;
+        started = true;
+        old = state ?? stored;
         state = { id: newTraceId(), start: t, last: t, previousId: old?.id };
-        write();
-        // It ended at its last activity plus the inactivity timeout, or at its maximum duration.
-        const ended = old && { id: old.id, at: Math.min(old.last + opts.inactivityTimeoutMillis, old.start + opts.maxDurationMillis), previousId: old.previousId };
-        opts.onStart?.({ id: state.id, at: t, previousId: old?.id }, ended);
       }
       state.last = t;
       write();
+      if (started) {
+        // The one it follows ended at its last activity plus the inactivity timeout, or at its maximum duration.
+        const endedAt = old && Math.min(old.last + opts.inactivityTimeoutMillis, old.start + opts.maxDurationMillis);
+        opts.onStart?.({ id: state.id, at: t, previousId: old?.id }, old && { id: old.id, at: endedAt!, previousId: old.previousId });
+      }
     } else {
       if (t - written > WRITE_EVERY_MS) {
         // Another tab may have started a newer session meanwhile (the stored `last` lags a

@@ -46,10 +46,17 @@ export function takeOver(name = 'plume'): Plume | undefined {
 
   const call = (method: unknown, args: unknown[], time?: number): void => guard(() => {
     if (method === 'error') recordError?.(args[0], time);
-    else if (method === 'emit') plume.logger.emit({ ...(args[0] as LogRecord), timestamp: (args[0] as LogRecord | undefined)?.timestamp ?? time });
+    else if (method === 'emit') {
+      const record = args[0] as LogRecord | undefined;
+      plume.logger.emit({ ...record, timestamp: record?.timestamp ?? time });
+    }
     else if (method === 'onReady') {
       // The page's callback: its error is said (PLUME_W007), not taken for one of ours.
-      try { (args[0] as (p: Plume) => void)(plume); } catch (e) { warnOnce(W_CALLBACK, `onReady callback threw (${errorText(e)}); ignored`); }
+      try {
+        (args[0] as (p: Plume) => void)(plume);
+      } catch (e) {
+        warnOnce(W_CALLBACK, `onReady callback threw (${errorText(e)}); ignored`);
+      }
     }
     else if (method === 'flush') void plume.flush();
   });

@@ -39,14 +39,20 @@ function primitive(v: unknown, maxLen: number): AttrPrimitive | null | undefined
 
 /** The value to record, undefined to ignore, or DROP to drop and count. */
 export function sanitize(v: unknown, maxLen: number): AttrValue | undefined | typeof DROP {
-  if (Array.isArray(v)) {
-    const out: (AttrPrimitive | null | undefined)[] = [];
-    for (let k = 0; k < v.length; k++) {
-      const p = primitive(v[k], maxLen);
-      if (p === DROP) return DROP;
-      out.push(p);
+  if (v !== null && typeof v === 'object') {
+    // A caller's object: reading it (a revoked Proxy, a getter among the elements) may throw.
+    try {
+      if (!Array.isArray(v)) return DROP;
+      const out: (AttrPrimitive | null | undefined)[] = [];
+      for (let k = 0; k < v.length; k++) {
+        const p = primitive(v[k], maxLen);
+        if (p === DROP) return DROP;
+        out.push(p);
+      }
+      return out;
+    } catch {
+      return DROP;
     }
-    return out;
   }
   const p = primitive(v, maxLen);
   return p === null ? undefined : p;
@@ -63,9 +69,7 @@ export class AttributeBag {
 
   set(key: unknown, value: unknown): void {
     if (typeof key !== 'string' || key === '') { this.dropped++; return; }
-    let v: ReturnType<typeof sanitize>;
-    // An array's elements are read here: a Proxy or a getter among them may throw.
-    try { v = sanitize(value, this.limits.attributeValueLength); } catch { v = DROP; }
+    const v = sanitize(value, this.limits.attributeValueLength);
     if (v === undefined) return;
     if (v === DROP) { this.dropped++; return; }
     // Own keys only: 'constructor' or 'toString' are attributes like any other. (A plain
@@ -84,10 +88,14 @@ export class AttributeBag {
     let keys: string[];
     // A Proxy whose ownKeys trap throws: nothing can be read of it, one attribute counted.
     try { keys = Object.keys(attrs); } catch { this.dropped++; return; }
-    for (const key of keys) {
-      let v: unknown;
-      try { v = (attrs as Record<string, unknown>)[key]; } catch { this.dropped++; continue; }
-      this.set(key, v);
+    // One try around the loop (not one per value: this is the hot path); a value whose getter
+    // throws is counted and the loop goes on after it.
+    for (let k = 0; k < keys.length; k++) {
+      try {
+        for (; k < keys.length; k++) this.set(keys[k], (attrs as Record<string, unknown>)[keys[k]]);
+      } catch {
+        this.dropped++;
+      }
     }
   }
 }

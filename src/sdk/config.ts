@@ -168,7 +168,11 @@ export function resolveConfig(input: unknown, baseUrl: string | undefined, defau
   if (defaultsFor.serviceName) out.serviceName = defaultsFor.serviceName;
   if (isObject(input)) {
     // A config whose keys or values cannot be read (a Proxy's traps): what was read stands.
-    try { validate(input, SCHEMA, out, ''); } catch { warn(W_WRONG_TYPE, 'config could not be read to the end (a getter or Proxy trap threw); the rest is ignored'); }
+    try {
+      validate(input, SCHEMA, out, '');
+    } catch {
+      warn(W_WRONG_TYPE, 'config could not be read to the end (a getter or Proxy trap threw); the rest is ignored');
+    }
   } else if (input !== undefined) warn(W_WRONG_TYPE, 'config: expected an object; using defaults');
   const transport = (out.transport ?? defaultsFor.transport ?? 'auto') as ResolvedConfig['transport'];
   if (transport === 'beacon' && Object.keys(out.headers as object).length) {

@@ -62,7 +62,8 @@ export const getContextManager = (): ContextManager => manager;
 /** The OTel API's `context` object (its ContextAPI's active, with and bind). */
 export interface ContextAPI {
   active(): Context;
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(context: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F>;
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    context: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F>;
   bind<T>(context: Context, target: T): T;
 }
 

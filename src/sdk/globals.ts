@@ -59,7 +59,7 @@ export function registerGlobals(p: GlobalProviders): void {
     let reg = g[API_KEY] as Registry | undefined;
     if (!reg || typeof reg !== 'object') {
       // As the API (1.10) makes it: the version cannot be changed afterwards.
-      reg = Object.defineProperty({}, 'version', { value: API_VERSION, enumerable: true, writable: false, configurable: false }) as Registry;
+      reg = Object.defineProperty({}, 'version', { value: API_VERSION, enumerable: true, writable: false, configurable: false });
       g[API_KEY] = reg;
     }
     const slots: [string, unknown][] = [

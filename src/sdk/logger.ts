@@ -25,7 +25,9 @@ export interface LoggerCore {
   enabled(): boolean;
 }
 
-const FIELDS = ['timestamp', 'observedTimestamp', 'severityNumber', 'severityText', 'body', 'attributes', 'eventName', 'context', 'exception'] as const;
+const FIELDS = [
+  'timestamp', 'observedTimestamp', 'severityNumber', 'severityText', 'body', 'attributes', 'eventName', 'context', 'exception',
+] as const;
 
 export class Logger implements ApiLogger {
   constructor(readonly scope: Scope, private readonly core: LoggerCore) {}

@@ -247,12 +247,14 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
  */
 function instrumentOptions(given: unknown): InstrumentOptions {
   if (!given || typeof given !== 'object') return {};
-  const [description, unit, valueType, advice, aggregation] = ['description', 'unit', 'valueType', 'advice', 'aggregation'].map((k) => readOr(given, k));
+  const [description, unit, valueType, advice, aggregation] =
+    ['description', 'unit', 'valueType', 'advice', 'aggregation'].map((k) => readOr(given, k));
   return {
     description: typeof description === 'string' ? description : undefined,
     unit: typeof unit === 'string' ? unit : undefined,
     valueType: valueType as InstrumentOptions['valueType'],
-    advice: advice && typeof advice === 'object' ? { explicitBucketBoundaries: readOr(advice, 'explicitBucketBoundaries') as number[] } : undefined,
+    advice: advice && typeof advice === 'object'
+      ? { explicitBucketBoundaries: readOr(advice, 'explicitBucketBoundaries') as number[] } : undefined,
     aggregation: aggregation as InstrumentOptions['aggregation'],
   };
 }
@@ -293,7 +295,8 @@ export function createMeter(scope: Scope, core: MeterCore): SdkMeter {
   const batches: { cb: BatchObservableCallback; of: Set<InstrumentStorage> }[] = [];
   const create = (name: string, kind: number, options?: InstrumentOptions): InstrumentStorage | undefined => {
     if (typeof name !== 'string' || !NAME.test(name)) {
-      warn(W_WRONG_TYPE, `invalid instrument name ${typeof name === 'string' ? JSON.stringify(name) : `(a ${typeof name})`}: a no-op instrument is returned`);
+      const shown = typeof name === 'string' ? JSON.stringify(name) : `(a ${typeof name})`;
+      warn(W_WRONG_TYPE, `invalid instrument name ${shown}: a no-op instrument is returned`);
       return undefined;
     }
     let s = storages.find((x) => x.key === `${name}/${kind}`);
@@ -321,7 +324,11 @@ export function createMeter(scope: Scope, core: MeterCore): SdkMeter {
   // set of (this meter's observable) instruments; an observation for any other is ignored.
   const storagesOf = (list: unknown): Set<InstrumentStorage> => {
     const out = new Set<InstrumentStorage>();
-    if (Array.isArray(list)) for (const o of list) { const s = o && typeof o === 'object' ? observables.get(o) : undefined; if (s) out.add(s); }
+    if (!Array.isArray(list)) return out;
+    for (const o of list) {
+      const s = o && typeof o === 'object' ? observables.get(o) : undefined;
+      if (s) out.add(s);
+    }
     return out;
   };
   const same = (a: Set<InstrumentStorage>, b: Set<InstrumentStorage>) => a.size === b.size && [...a].every((x) => b.has(x));

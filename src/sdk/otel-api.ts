@@ -24,7 +24,8 @@ export interface ContextManagementToken { dispose(): void }
 
 export interface ContextManager {
   active(): Context;
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(context: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F>;
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    context: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F>;
   bind<T>(context: Context, target: T): T;
   enable(): this;
   disable(): this;
@@ -123,7 +124,9 @@ export type MetricAttributes = Attributes;
 export type MetricAttributeValue = AttributeValue;
 
 export interface Counter<A extends MetricAttributes = MetricAttributes> { add(value: number, attributes?: A, context?: Context): void }
-export interface UpDownCounter<A extends MetricAttributes = MetricAttributes> { add(value: number, attributes?: A, context?: Context): void }
+export interface UpDownCounter<A extends MetricAttributes = MetricAttributes> {
+  add(value: number, attributes?: A, context?: Context): void;
+}
 export interface Gauge<A extends MetricAttributes = MetricAttributes> { record(value: number, attributes?: A, context?: Context): void }
 export interface Histogram<A extends MetricAttributes = MetricAttributes> { record(value: number, attributes?: A, context?: Context): void }
 
@@ -133,7 +136,8 @@ export interface ObservableResult<A extends MetricAttributes = MetricAttributes>
 export interface BatchObservableResult<A extends MetricAttributes = MetricAttributes> {
   observe(this: BatchObservableResult<A>, metric: Observable<A>, value: number, attributes?: A): void;
 }
-export type ObservableCallback<A extends MetricAttributes = MetricAttributes> = (observableResult: ObservableResult<A>) => void | Promise<void>;
+export type ObservableCallback<A extends MetricAttributes = MetricAttributes> =
+  (observableResult: ObservableResult<A>) => void | Promise<void>;
 export type BatchObservableCallback<A extends MetricAttributes = MetricAttributes> =
   (observableResult: BatchObservableResult<A>) => void | Promise<void>;
 export interface Observable<A extends MetricAttributes = MetricAttributes> {
@@ -151,9 +155,12 @@ export interface Meter {
   createUpDownCounter<A extends MetricAttributes = MetricAttributes>(name: string, options?: MetricOptions): UpDownCounter<A>;
   createObservableGauge<A extends MetricAttributes = MetricAttributes>(name: string, options?: MetricOptions): ObservableGauge<A>;
   createObservableCounter<A extends MetricAttributes = MetricAttributes>(name: string, options?: MetricOptions): ObservableCounter<A>;
-  createObservableUpDownCounter<A extends MetricAttributes = MetricAttributes>(name: string, options?: MetricOptions): ObservableUpDownCounter<A>;
-  addBatchObservableCallback<A extends MetricAttributes = MetricAttributes>(callback: BatchObservableCallback<A>, observables: Observable<A>[]): void;
-  removeBatchObservableCallback<A extends MetricAttributes = MetricAttributes>(callback: BatchObservableCallback<A>, observables: Observable<A>[]): void;
+  createObservableUpDownCounter<A extends MetricAttributes = MetricAttributes>(
+    name: string, options?: MetricOptions): ObservableUpDownCounter<A>;
+  addBatchObservableCallback<A extends MetricAttributes = MetricAttributes>(
+    callback: BatchObservableCallback<A>, observables: Observable<A>[]): void;
+  removeBatchObservableCallback<A extends MetricAttributes = MetricAttributes>(
+    callback: BatchObservableCallback<A>, observables: Observable<A>[]): void;
 }
 
 export interface MeterOptions { schemaUrl?: string }
@@ -162,7 +169,8 @@ export interface MeterProvider { getMeter(name: string, version?: string, option
 // ---- logs (the API's logs, as in @opentelemetry/api 1.10 and @opentelemetry/api-logs)
 
 /** 0 (UNSPECIFIED) to 24 (FATAL4): TRACE 1-4, DEBUG 5-8, INFO 9-12, WARN 13-16, ERROR 17-20, FATAL 21-24. */
-export type SeverityNumber = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 23 | 24;
+export type SeverityNumber =
+  0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 23 | 24;
 
 export interface LogRecord {
   eventName?: string;

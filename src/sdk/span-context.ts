@@ -56,7 +56,8 @@ export function spanContextOf(span: unknown): SpanContext | undefined {
     if (!sc || typeof sc !== 'object') return undefined;
     const { traceId, spanId, traceFlags, isRemote, traceState } = sc;
     if (typeof traceId !== 'string' || typeof spanId !== 'string' || !isValidTraceId(traceId) || !isValidSpanId(spanId)) return undefined;
-    return { traceId, spanId, traceFlags: typeof traceFlags === 'number' ? traceFlags & 0xff : 0, isRemote: isRemote === true, traceState: toTraceState(traceState) };
+    const flags = typeof traceFlags === 'number' ? traceFlags & 0xff : 0;
+    return { traceId, spanId, traceFlags: flags, isRemote: isRemote === true, traceState: toTraceState(traceState) };
   } catch {
     return undefined;
   }

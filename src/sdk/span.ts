@@ -135,7 +135,8 @@ export class RecordingSpan implements ApiSpan, FinishedSpan {
       if (!c) return this;
       // A copy, read once: the caller's object may change later, and its traceState may be anyone's.
       const { traceId, spanId, traceFlags, isRemote, traceState } = c;
-      context = { traceId, spanId, traceFlags: typeof traceFlags === 'number' ? traceFlags : 0, isRemote: isRemote === true, traceState: toTraceState(traceState) };
+      const flags = typeof traceFlags === 'number' ? traceFlags : 0;
+      context = { traceId, spanId, traceFlags: flags, isRemote: isRemote === true, traceState: toTraceState(traceState) };
     } catch {
       this.droppedLinksCount++;
       return this;

@@ -28,16 +28,11 @@ export class Tracer implements ApiTracer {
   constructor(readonly scope: Scope, private readonly core: TracerCore) {}
 
   startSpan(name: string, options?: SpanOptions, ctx: Context = context.active()): ApiSpan {
-    let root: unknown, k: unknown, startTime: unknown, attributes: unknown, links: unknown;
-    if (options && typeof options === 'object') {
-      // Read once, into locals (no copy per span); options whose getters or Proxy traps throw
-      // give what can be read.
-      try {
-        ({ root, kind: k, startTime, attributes, links } = options);
-      } catch {
-        [root, k, startTime, attributes, links] = ['root', 'kind', 'startTime', 'attributes', 'links'].map((f) => readOr(options, f));
-      }
-    }
+    const given = !!options && typeof options === 'object';
+    // Options are read once, into locals (no copy per span); getters or Proxy traps that throw
+    // give what can be read. An unsampled span reads nothing but root.
+    let root: unknown;
+    if (given) try { root = options.root; } catch { /* unreadable: no root */ }
     // As OTel's SDK: a parent with ids no span can have (upper-case, all zero) starts a new trace.
     const parent = root ? undefined : spanContextOf(getSpan(ctx));
     const traceId = parent ? parent.traceId : newTraceId();
@@ -46,8 +41,17 @@ export class Tracer implements ApiTracer {
       traceId, spanId: newSpanId(), traceFlags: sampled ? TRACE_FLAG_SAMPLED : 0, traceState: parent?.traceState, isRemote: false,
     };
     if (!sampled) return new NonRecordingSpan(sc);
+    let k: unknown, startTime: unknown, attributes: unknown, links: unknown;
+    if (given) {
+      try {
+        ({ kind: k, startTime, attributes, links } = options);
+      } catch {
+        [k, startTime, attributes, links] = ['kind', 'startTime', 'attributes', 'links'].map((f) => readOr(options, f));
+      }
+    }
     const kind = typeof k === 'number' && k >= 0 && k <= 4 ? (k as SpanKind) : SpanKind.INTERNAL;
-    const span = new RecordingSpan(sc, name, kind, parent ? parent.spanId : '', !!parent?.isRemote, toMs(startTime), this.scope, this.core.limits, this.core.sink);
+    const span = new RecordingSpan(
+      sc, name, kind, parent ? parent.spanId : '', !!parent?.isRemote, toMs(startTime), this.scope, this.core.limits, this.core.sink);
     if (attributes) span.setAttributes(attributes as Attributes);
     if (links) span.addLinks(links as Link[]);
     return span;

@@ -23,7 +23,8 @@ describe('foreign spans and contexts', () => {
     const t = plume.tracer;
     const ended = (name: string, ctx: api.Context) => { const s = t.startSpan(name, {}, ctx); s.end(); return s.spanContext(); };
     // The API's NonRecordingSpan, and its createTraceState.
-    const wrapped = api.trace.wrapSpanContext({ traceId: TRACE, spanId: SPAN, traceFlags: 1, isRemote: true, traceState: api.createTraceState('v=1') });
+    const traceState = api.createTraceState('v=1');
+    const wrapped = api.trace.wrapSpanContext({ traceId: TRACE, spanId: SPAN, traceFlags: 1, isRemote: true, traceState });
     ids.wrapped = ended('under-wrapped', api.trace.setSpan(api.ROOT_CONTEXT, wrapped));
     // Another SDK's recording span.
     const other = new BasicTracerProvider().getTracer('other').startSpan('other-sdk');
@@ -42,13 +43,15 @@ describe('foreign spans and contexts', () => {
     // Contexts that are not contexts.
     ids.getValueThrows = ended('ctx-getValue-throws', { getValue: throws, setValue: throws, deleteValue: throws } as api.Context);
     ids.nullContext = ended('ctx-null', null as unknown as api.Context);
-    t.startActiveSpan('ctx-setValue-throws', {}, { getValue: () => undefined, setValue: throws, deleteValue: throws } as api.Context, (s) => {
+    const noSetValue = { getValue: () => undefined, setValue: throws, deleteValue: throws } as api.Context;
+    t.startActiveSpan('ctx-setValue-throws', {}, noSetValue, (s) => {
       ids.activeInBroken = api.trace.getActiveSpan()!.spanContext();
       ids.setValueThrows = s.spanContext();
       s.end();
     });
     // Links to the API's span contexts.
-    const linked = t.startSpan('linked', { links: [{ context: wrapped.spanContext() }, { context: { traceId: TRACE, spanId: SPAN, traceFlags: 1, traceState: { serialize: throws } as any } }] });
+    const unreadable = { traceId: TRACE, spanId: SPAN, traceFlags: 1, traceState: { serialize: throws } as unknown as api.TraceState };
+    const linked = t.startSpan('linked', { links: [{ context: wrapped.spanContext() }, { context: unreadable }] });
     linked.end();
     // Logs and metrics in those contexts.
     plume.logger.emit({ body: 'in wrapped', context: api.trace.setSpan(api.ROOT_CONTEXT, wrapped) });
@@ -95,9 +98,9 @@ describe('foreign spans and contexts', () => {
   });
 
   it('logs and metrics in such contexts: ids of a valid span, none of a broken one', () => {
-    const inWrapped = d.logs.find((l) => l.body.stringValue === 'in wrapped');
+    const inWrapped = d.logs.find((l) => l.body?.stringValue === 'in wrapped');
     expect(inWrapped).toMatchObject({ traceId: TRACE, spanId: SPAN });
-    const inHostile = d.logs.find((l) => l.body.stringValue === 'in hostile');
+    const inHostile = d.logs.find((l) => l.body?.stringValue === 'in hostile');
     expect(inHostile).toMatchObject({ traceId: '', spanId: '' });
     expect(d.metrics.find((m) => m.name === 'h').histogram.dataPoints[0].count).toBe('1');
   });

@@ -40,7 +40,10 @@ export function checkout(items: number): Record<string, string> {
     price.end();
     const tier = propagation.getActiveBaggage()?.getEntry('acme.tier')?.value ?? 'none';
     orders.add(1, { 'acme.tier': tier });
-    logger.emit({ severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: 'checked out', eventName: 'acme.checkout', attributes: { 'acme.items': items } });
+    logger.emit({
+      severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: 'checked out', eventName: 'acme.checkout',
+      attributes: { 'acme.items': items },
+    });
     const headers: Record<string, string> = {};
     propagation.inject(context.active(), headers);
     span.setStatus({ code: SpanStatusCode.OK });

@@ -7,7 +7,7 @@ import { logs } from '@opentelemetry/api-logs';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as api19 from 'otel-api-1.9';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { capture, hex } from './harness.js';
+import { capture } from './harness.js';
 
 const API_KEY = Symbol.for('opentelemetry.js.api.1');
 const LOGS_KEY = Symbol.for('io.opentelemetry.js.api.logs');
@@ -103,7 +103,11 @@ describe('registration with @opentelemetry/api', () => {
     let current: api.Context = api.ROOT_CONTEXT;
     const manager: api.ContextManager = {
       active: () => current,
-      with(ctx, fn, thisArg, ...args) { const prev = current; current = ctx; try { return fn.call(thisArg, ...args); } finally { current = prev; } },
+      with(ctx, fn, thisArg, ...args) {
+        const prev = current;
+        current = ctx;
+        try { return fn.call(thisArg, ...args); } finally { current = prev; }
+      },
       bind: (_ctx, target) => target,
       enable() { return this; },
       disable() { return this; },
@@ -131,13 +135,14 @@ describe('registration with @opentelemetry/api', () => {
 
   it('propagation through the API uses W3C trace context and baggage', async () => {
     await freshInit();
-    const ctx = api.propagation.extract(api.ROOT_CONTEXT, { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', baggage: 'k=v' });
-    expect(api.trace.getSpanContext(ctx)).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', isRemote: true });
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const ctx = api.propagation.extract(api.ROOT_CONTEXT, { traceparent, baggage: 'k=v' });
+    const sc = api.trace.getSpanContext(ctx);
+    expect(sc).toMatchObject({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', isRemote: true });
     expect(api.propagation.getBaggage(ctx)?.getEntry('k')?.value).toBe('v');
     const out: Record<string, string> = {};
     api.propagation.inject(ctx, out);
-    expect(out).toEqual({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', baggage: 'k=v' });
+    expect(out).toEqual({ traceparent, baggage: 'k=v' });
     expect(api.propagation.fields()).toEqual(['traceparent', 'tracestate', 'baggage']);
-    expect(hex(Buffer.from('ab', 'hex').toString('base64'))).toBe('ab');
   });
 });

@@ -33,8 +33,8 @@ let tarball: string;
 
 /** npm pack of a directory into dir; returns the tarball's path. */
 function pack(from: string): string {
-  const name = execFileSync('npm', ['pack', from, '--pack-destination', dir, '--silent'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
-  return join(dir, name);
+  const out = execFileSync('npm', ['pack', from, '--pack-destination', dir, '--silent'], { cwd: ROOT, encoding: 'utf8' });
+  return join(dir, out.trim().split('\n').pop()!);
 }
 
 /** Unpacks a tarball into project/node_modules/name, as npm installs a package. */
@@ -101,18 +101,21 @@ beforeAll(() => {
   tarball = pack(ROOT);
   const apiTgz = pack(join(ROOT, 'node_modules/@opentelemetry/api'));
   const logsTgz = pack(join(ROOT, 'node_modules/@opentelemetry/api-logs'));
-  withApi = project('with-api', { plume: tarball, '@opentelemetry/api': apiTgz, '@opentelemetry/api-logs': logsTgz }, ['app.ts', 'refused.ts'], true);
+  const packages = { plume: tarball, '@opentelemetry/api': apiTgz, '@opentelemetry/api-logs': logsTgz };
+  withApi = project('with-api', packages, ['app.ts', 'refused.ts'], true);
   withoutApi = project('without-api', { plume: tarball }, ['no-api.ts'], false);
 }, 60_000);
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
 describe('consumer types, tsc --strict against the packed package', () => {
-  const cases: [keyof typeof TSC, Resolution][] = [['5.9', 'bundler'], ['5.9', 'node16'], ['5.9', 'node10'], ['latest', 'bundler'], ['latest', 'node16']];
-  it.concurrent.each(cases)('TypeScript %s, moduleResolution %s: the app compiles and every refused line is refused', async (version, res) => {
+  const cases: [keyof typeof TSC, Resolution][] = [
+    ['5.9', 'bundler'], ['5.9', 'node16'], ['5.9', 'node10'], ['latest', 'bundler'], ['latest', 'node16'],
+  ];
+  it.concurrent.each(cases)('TypeScript %s, moduleResolution %s: the app compiles, every refused line is refused', async (version, res) => {
     expect(await tsc(version, withApi, res)).toBe('');
   });
 
-  it.concurrent.each(['5.9', 'latest'] as const)('TypeScript %s: a project without @opentelemetry/api has complete types', async (version) => {
+  it.concurrent.each(['5.9', 'latest'] as const)('TypeScript %s: a project without @opentelemetry/api has all types', async (version) => {
     expect(existsSync(join(withoutApi, 'node_modules/@opentelemetry'))).toBe(false);
     expect(await tsc(version, withoutApi, 'bundler')).toBe('');
   });
@@ -126,7 +129,8 @@ describe('consumer types, tsc --strict against the packed package', () => {
   it.concurrent('arethetypeswrong: no problem but the one an ESM-only package has by design (require() of it fails)', async () => {
     const attw = join(ROOT, 'node_modules/@arethetypeswrong/cli/dist/index.js');
     let exit = 0;
-    const { stdout } = await limited(() => run(process.execPath, [attw, tarball, '--format', 'json', '--ignore-rules', 'cjs-resolves-to-esm'], { maxBuffer: 1 << 24 })
+    const args = [attw, tarball, '--format', 'json', '--ignore-rules', 'cjs-resolves-to-esm'];
+    const { stdout } = await limited(() => run(process.execPath, args, { maxBuffer: 1 << 24 })
       .catch((e) => { exit = (e as { code: number }).code; return e as { stdout: string }; }));
     const problems = Object.values(JSON.parse(stdout).problems ?? {}).flat() as { kind: string; resolutionKind: string }[];
     // Plume is ESM only (browsers and edge workers): require() from CommonJS under node16 cannot load it.

@@ -13,7 +13,8 @@ import { startStaticServer, type StaticServer } from '../helpers/static-server.j
 import { attr, recordingCollector } from './recording.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const scopeOf = (pkg: string) => ({ name: pkg, version: JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version });
+const versionOf = (pkg: string) => JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+const scopeOf = (pkg: string) => ({ name: pkg, version: versionOf(pkg) });
 const LONG_TASK = scopeOf('@opentelemetry/instrumentation-long-task');
 const USER_INTERACTION = scopeOf('@opentelemetry/instrumentation-user-interaction');
 
@@ -25,7 +26,9 @@ const pinged: (string | undefined)[] = [];
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'plume-contrib-'));
   writeFileSync(join(dir, 'telemetry.js'), `import { init } from '${ROOT}dist/browser.js';
-window.plume = init({ endpoint: location.origin + '/otlp', serviceName: 'contrib-page', instrumentations: { webVitals: false, navigation: false } });`);
+window.plume = init({
+  endpoint: location.origin + '/otlp', serviceName: 'contrib-page', instrumentations: { webVitals: false, navigation: false },
+});`);
   writeFileSync(join(dir, 'main.js'), `import './telemetry.js';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { LongTaskInstrumentation } from '@opentelemetry/instrumentation-long-task';
@@ -35,19 +38,29 @@ let request;
 document.getElementById('buy').addEventListener('click', () => { request = fetch('/ping').then((r) => r.text()); });
 window.longTaskSupported = () => (PerformanceObserver.supportedEntryTypes || []).includes('longtask');
 const seen = [];
-if (window.longTaskSupported()) new PerformanceObserver((l) => seen.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+if (window.longTaskSupported()) {
+  new PerformanceObserver((l) => seen.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+}
 window.seenLong = () => seen;
 // A task of the page's own (a timer), busy for 150 ms.
-window.longTask = () => new Promise((done) => setTimeout(() => { const t = performance.now(); while (performance.now() - t < 150); done(); }));
+window.longTask = () => new Promise((done) => setTimeout(() => {
+  const t = performance.now();
+  while (performance.now() - t < 150);
+  done();
+}));
 window.clicked = async () => { if (!request) return false; await request; return true; };
 window.flush = () => window.plume.flush();`);
-  const out = await build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent', nodePaths: [join(ROOT, 'node_modules')] });
+  const out = await build({
+    entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent',
+    nodePaths: [join(ROOT, 'node_modules')],
+  });
   const js = out.outputFiles[0].text;
   app = await startStaticServer(
     {
       '/': {
         body: '<!doctype html><meta charset="utf-8"><title>contrib</title>' +
-          '<button id="buy" style="position:absolute;left:20px;top:20px;width:120px;height:40px">Buy</button><script type="module" src="/main.js"></script>',
+          '<button id="buy" style="position:absolute;left:20px;top:20px;width:120px;height:40px">Buy</button>' +
+          '<script type="module" src="/main.js"></script>',
       },
     },
     {
@@ -68,7 +81,7 @@ const ready = async (page: { goto(u: string): Promise<void>; waitForFunction(f: 
   await page.waitForFunction(() => typeof (window as any).flush === 'function');
 };
 
-test('instrumentation-user-interaction: a click is a span through Plume, and the request its listener makes is its child', async ({ page }) => {
+test('instrumentation-user-interaction: a click is a span through Plume, the request its listener makes its child', async ({ page }) => {
   await ready(page);
   await page.click(80, 40);
   await expect.poll(() => page.evaluate(() => (window as any).clicked()), { timeout: 10_000 }).toBe(true);
@@ -85,7 +98,7 @@ test('instrumentation-user-interaction: a click is a span through Plume, and the
   expect(pinged.at(-1)).toBe(`00-${get.traceId}-${get.spanId}-01`);
 });
 
-test('instrumentation-long-task: a long task is a span through Plume (Chromium; the others have no long-task entries)', async ({ page }) => {
+test('instrumentation-long-task: a long task is a span through Plume (Chromium; no long tasks elsewhere)', async ({ page }) => {
   await ready(page);
   const supported = await page.evaluate(() => (window as any).longTaskSupported());
   expect(supported).toBe(test.info().project.name === 'chromium');

@@ -24,7 +24,9 @@ test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'plume-otel-api-'));
   // init() first, in a module of its own: the order the README gives.
   writeFileSync(join(dir, 'telemetry.js'), `import { init } from '${ROOT}dist/browser.js';
-window.plume = init({ endpoint: location.origin + '/otlp', serviceName: 'otel-api-page', instrumentations: { webVitals: false, errors: false } });`);
+window.plume = init({
+  endpoint: location.origin + '/otlp', serviceName: 'otel-api-page', instrumentations: { webVitals: false, errors: false },
+});`);
   writeFileSync(join(dir, 'main.js'), `import './telemetry.js';
 import { scenario } from '${ROOT}test/api/scenario.ts';
 import { load } from '${ROOT}test/api/library.ts';
@@ -54,8 +56,10 @@ window.hostile = async () => {
   writeFileSync(join(dir, 'vitals.js'), `import { init } from '${ROOT}dist/browser.js';
 const plume = init({ endpoint: location.origin + '/otlp', serviceName: 'vitals-page' });
 window.flush = () => plume.flush();`);
-  const out = await build({ entryPoints: [join(dir, 'main.js')], bundle: true, format: 'esm', write: false, logLevel: 'silent', absWorkingDir: ROOT });
-  const js = out.outputFiles[0].text;
+  const bundle = async (file: string) => (await build({
+    entryPoints: [join(dir, file)], bundle: true, format: 'esm', write: false, logLevel: 'silent', nodePaths: [join(ROOT, 'node_modules')],
+  })).outputFiles[0].text;
+  const js = await bundle('main.js');
   // The script tag: plume.iife.js configured by data- attributes; the app's own bundle (with its
   // copy of the API) takes a tracer once Plume is ready.
   writeFileSync(join(dir, 'tag-app.js'), `import { trace } from '@opentelemetry/api';
@@ -65,14 +69,15 @@ window.plume.onReady(async (plume) => {
   await plume.flush();
   window.tagDone = true;
 });`);
-  const tagApp = (await build({ entryPoints: [join(dir, 'tag-app.js')], bundle: true, format: 'esm', write: false, logLevel: 'silent', nodePaths: [join(ROOT, 'node_modules')] })).outputFiles[0].text;
-  const vitals = (await build({ entryPoints: [join(dir, 'vitals.js')], bundle: true, format: 'esm', write: false, logLevel: 'silent', absWorkingDir: ROOT })).outputFiles[0].text;
+  const tagApp = await bundle('tag-app.js');
+  const vitals = await bundle('vitals.js');
   app = await startStaticServer(
     {
       '/': { body: '<!doctype html><meta charset="utf-8"><title>otel api</title><script type="module" src="/main.js"></script>' },
       '/tag': {
         body: '<!doctype html><meta charset="utf-8"><title>tag</title>' +
-          '<script src="/dist/plume.iife.js" data-endpoint="/otlp" data-service-name="tag-page"></script><script type="module" src="/tag-app.js"></script>',
+          '<script src="/dist/plume.iife.js" data-endpoint="/otlp" data-service-name="tag-page"></script>' +
+          '<script type="module" src="/tag-app.js"></script>',
       },
       // No session stored (earlier pages of this origin in this browser started one): as a first visit.
       '/vitals': {
@@ -85,7 +90,10 @@ window.plume.onReady(async (plume) => {
       '/vitals.js': (_q, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(vitals),
       '/tag-app.js': (_q, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(tagApp),
       ...collector.handlers,
-      '/ping': (req, res) => { pinged.push({ traceparent: req.headers.traceparent as string, baggage: req.headers.baggage as string }); res.writeHead(200).end('pong'); },
+      '/ping': (req, res) => {
+        pinged.push({ traceparent: req.headers.traceparent as string, baggage: req.headers.baggage as string });
+        res.writeHead(200).end('pong');
+      },
     },
   );
 });
@@ -125,7 +133,8 @@ test('a library on @opentelemetry/api and api-logs reports through Plume after i
   // Log records (api-logs and the API's own logs), with the active span's ids and the scope.
   const checkedOut = d.logs.find((l) => l.eventName === 'acme.checkout');
   expect(checkedOut).toMatchObject({ scope: LIB, traceId: r.app.traceId, spanId: checkout.spanId });
-  expect(d.logs.find((l) => l.eventName === 'acme.priced')).toMatchObject({ scope: { name: 'acme-checkout.api', version: LIB.version }, spanId: price.spanId });
+  const priced = d.logs.find((l) => l.eventName === 'acme.priced');
+  expect(priced).toMatchObject({ scope: { name: 'acme-checkout.api', version: LIB.version }, spanId: price.spanId });
   expect(attr(d.logs.find((l) => l.body?.stringValue === 'failed'), 'exception.type')).toBe('TypeError');
   // Metrics, with their scope.
   for (const name of ['acme.orders', 'acme.price', 'acme.queue.length', 'acme.stock']) {
@@ -171,9 +180,11 @@ test('Web Vitals also as browser.web_vital events, beside their histograms; the 
   // WebKit sometimes gives the navigation entry no responseStart, and then there is no TTFB,
   // as web-vitals would report none).
   await page.waitForFunction(() => document.readyState === 'complete');
-  const responseStart: number = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseStart ?? 0);
+  const responseStart: number = await page.evaluate(() =>
+    (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseStart ?? 0);
   const names = responseStart > 0 ? ['ttfb', 'fcp'] : ['fcp'];
-  const event = (name: string) => collector.delivered().logs.find((l) => l.eventName === 'browser.web_vital' && attr(l, 'browser.web_vital.name') === name);
+  const event = (name: string) =>
+    collector.delivered().logs.find((l) => l.eventName === 'browser.web_vital' && attr(l, 'browser.web_vital.name') === name);
   await expect.poll(async () => {
     await page.evaluate(() => (window as any).flush());
     return names.every((n) => !!event(n));

@@ -35,7 +35,9 @@ it('a new session says start; an expired one end (at its last activity plus the 
   t += 61_000;
   const second = a.id();
   expect(second).not.toBe(first);
-  expect(seen[1]).toEqual({ started: { id: second, at: t, previousId: first }, ended: { id: first, at: last + 60_000, previousId: undefined } });
+  expect(seen[1]).toEqual({
+    started: { id: second, at: t, previousId: first }, ended: { id: first, at: last + 60_000, previousId: undefined },
+  });
   // Another tab (or the next page) joins the session: nothing to say.
   const b = createSession({ ...opts, onStart: () => seen.push('b started one') });
   expect(b.id()).toBe(second);

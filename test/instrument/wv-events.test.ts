@@ -8,10 +8,12 @@ import { vitalsPage } from './vitals-page.js';
 afterEach(() => vi.restoreAllMocks());
 
 const vitals = (events: { eventName?: string; attributes?: Record<string, unknown> }[], name?: string) =>
-  events.filter((e) => e.eventName === 'browser.web_vital' && (!name || e.attributes?.['browser.web_vital.name'] === name)).map((e) => e.attributes!);
+  events.filter((e) => e.eventName === 'browser.web_vital' && (!name || e.attributes?.['browser.web_vital.name'] === name))
+    .map((e) => e.attributes!);
 
 it('each reported vital is also a browser.web_vital event with the conventions\' attributes, beside its histogram point', async () => {
-  const { env, collect, events } = vitalsPage({ nav: { responseStart: 900 } });
+  // (TTFB beyond performance.now() is no measurement: 5 ms, as early as a fresh process allows.)
+  const { env, collect, events } = vitalsPage({ nav: { responseStart: 5 } });
   await tick(5);
   emit('paint', [{ name: 'first-contentful-paint', startTime: 1900 }]);
   emit('largest-contentful-paint', [{ startTime: 4200 }]);
@@ -22,8 +24,8 @@ it('each reported vital is also a browser.web_vital event with the conventions\'
   expect(got.map((a) => a['browser.web_vital.name']).sort()).toEqual(['cls', 'fcp', 'lcp', 'ttfb']);
   expect(got).toHaveLength(points.length);
   expect(vitals(events, 'ttfb')[0]).toEqual({
-    'browser.web_vital.name': 'ttfb', 'browser.web_vital.value': 900, 'browser.web_vital.delta': 900,
-    'browser.web_vital.id': expect.stringMatching(/^p1-\d+-\d{13}$/), 'browser.web_vital.rating': 'needs-improvement',
+    'browser.web_vital.name': 'ttfb', 'browser.web_vital.value': 5, 'browser.web_vital.delta': 5,
+    'browser.web_vital.id': expect.stringMatching(/^p1-\d+-\d{13}$/), 'browser.web_vital.rating': 'good',
     'browser.web_vital.navigation_type': 'navigate', 'url.path': '/a',
   });
   expect(vitals(events, 'fcp')[0]['browser.web_vital.rating']).toBe('needs-improvement');
@@ -59,6 +61,8 @@ it('a back/forward cache restore starts new instances, navigation_type back-forw
   env.fire('pageshow', { persisted: true });
   collect();
   const after = vitals(events, 'ttfb')[1];
-  expect(after).toMatchObject({ 'browser.web_vital.value': 0, 'browser.web_vital.delta': 0, 'browser.web_vital.navigation_type': 'back-forward-cache' });
+  expect(after).toMatchObject({
+    'browser.web_vital.value': 0, 'browser.web_vital.delta': 0, 'browser.web_vital.navigation_type': 'back-forward-cache',
+  });
   expect(after['browser.web_vital.id']).not.toBe(before['browser.web_vital.id']);
 });

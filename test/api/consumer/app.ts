@@ -32,7 +32,8 @@ const tracer: api.Tracer = plume.tracer;
 const meter: api.Meter = plume.meter;
 const logger: api.Logger = plume.logger;
 const logsLogger: LogsLogger = plume.getLogger('lib', '1.0.0');
-const providers: [api.TracerProvider, api.MeterProvider, api.LoggerProvider] = [plume.tracerProvider, plume.meterProvider, plume.loggerProvider];
+const providers: [api.TracerProvider, api.MeterProvider, api.LoggerProvider] =
+  [plume.tracerProvider, plume.meterProvider, plume.loggerProvider];
 api.trace.setGlobalTracerProvider(plume.tracerProvider);
 api.metrics.setGlobalMeterProvider(plume.meterProvider);
 logs.setGlobalLoggerProvider(plume.loggerProvider);
@@ -60,7 +61,8 @@ const s: Promise<string> = plume.tracer.startActiveSpan('async', { kind: SpanKin
   span.end(performance.now());
   return 'done';
 });
-const viaApi: Promise<void> = apiTracer.startActiveSpan('lib.work', { kind: api.SpanKind.INTERNAL }, api.ROOT_CONTEXT, async (span: api.Span) => {
+const libOptions: api.SpanOptions = { kind: api.SpanKind.INTERNAL };
+const viaApi: Promise<void> = apiTracer.startActiveSpan('lib.work', libOptions, api.ROOT_CONTEXT, async (span: api.Span) => {
   span.recordException(new Error('nope'));
   span.setStatus({ code: api.SpanStatusCode.ERROR, message: 'nope' });
   span.end();
@@ -98,7 +100,9 @@ const stock: api.ObservableUpDownCounter = apiMeter.createObservableUpDownCounte
 m.addBatchObservableCallback((result) => { result.observe(stock, 1); result.observe(gauge, 2); }, [gauge, stock]);
 
 // Logs, through Plume, api-logs and the API's own logs.
-plume.logger.emit({ severityNumber: api.SeverityNumber.INFO, severityText: 'INFO', body: { cart: [1, 2] }, attributes: { a: 1 }, exception: new Error('x') });
+plume.logger.emit({
+  severityNumber: api.SeverityNumber.INFO, severityText: 'INFO', body: { cart: [1, 2] }, attributes: { a: 1 }, exception: new Error('x'),
+});
 logsLogger.emit({ severityNumber: LogsSeverity.WARN, eventName: 'cart.abandoned', context: ctx });
 const enabled: boolean = logger.enabled({ severityNumber: api.SeverityNumber.DEBUG });
 
