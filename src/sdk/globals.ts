@@ -80,6 +80,6 @@ export function registerGlobals(p: GlobalProviders): void {
   }
   if (taken.length) {
     warn(W_GLOBALS, `another OpenTelemetry SDK is registered with @opentelemetry/api (${taken.join(', ')}): those calls go to it; ` +
-      "Plume's own API works as before (registerGlobals: false says nothing)");
+      "Plume's own API works as before (registerGlobals: false: Plume does not try)");
   }
 }
