@@ -145,4 +145,14 @@ describe('registration with @opentelemetry/api', () => {
     expect(out).toEqual({ traceparent, baggage: 'k=v' });
     expect(api.propagation.fields()).toEqual(['traceparent', 'tracestate', 'baggage']);
   });
+
+  it('after shutdown() the registration stays, and what the API makes records nothing', async () => {
+    const { plume, delivered } = await freshInit();
+    await plume.shutdown();
+    expect(g[API_KEY].trace).toBeDefined();
+    const span = api.trace.getTracer('late').startSpan('after-shutdown');
+    expect(span.isRecording()).toBe(false);
+    span.end();
+    expect(delivered().spans).toEqual([]);
+  });
 });
