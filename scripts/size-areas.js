@@ -20,10 +20,13 @@ const AREAS = {
   'records, batches, record writers, wasm bridge, loader': /^src\/(encode\/(?!wasm-inline)|record\/)/,
   'export + transport: exporter, outbox, sender, persist, lifecycle': /^src\/(export|transport)\//,
   'metrics API and aggregation (meter)': /sdk\/meter/,
-  'traces API (span, tracer, context, propagation, attributes, ids)': /sdk\/(span|tracer|context|propagation|attributes|span-context|sampler)|lib\/ids/,
+  'traces API (span, tracer, context, propagation, trace state, attributes, ids)':
+    /sdk\/(span|tracer|context|propagation|trace-state|attributes|span-context|sampler)|lib\/ids/,
+  '@opentelemetry/api registration (sdk/globals)': /sdk\/globals/,
   'logs API (logger)': /sdk\/logger/,
   'config validation': /sdk\/config/,
-  'core wiring (sdk/index, browser-core, diag, clock, resource, chunks)': /sdk\/index|browser-core|lib\/(diag|clock|browser-resource|chunks|once|hex|native)|browser\.ts/,
+  'core wiring (sdk/index, browser-core, diag, clock, resource, chunks)':
+    /sdk\/index|browser-core|lib\/(diag|clock|browser-resource|chunks|once|hex|native|idle|safe)|browser\.ts/,
   'session': /instrument\/session/,
   'fetch + XHR (incl. shared HTTP client, URL helpers)': /instrument\/(fetch|xhr|http-client)|lib\/url/,
   'navigation (page load, SPA, bfcache)': /instrument\/navigation/,

@@ -10,8 +10,9 @@ import { guard, warn, W_SECOND_INIT } from './lib/diag.js';
 import { whenIdle } from './lib/idle.js';
 import { nativeFetch } from './lib/native.js';
 import { resolveConfig, type PlumeConfig } from './sdk/config.js';
-import { context } from './sdk/context.js';
-import { createCore, type Core, type Plume } from './sdk/index.js';
+import { context, ROOT_CONTEXT } from './sdk/context.js';
+import { registerGlobals } from './sdk/globals.js';
+import { createCore, SDK_VERSION, type Core, type Plume } from './sdk/index.js';
 import { getSpan, setSpan } from './sdk/span-context.js';
 import type { WasmSource } from './encode/wasm-bridge.js';
 import wasmHex from './encode/wasm-inline.js';
@@ -37,7 +38,20 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
     return instance;
   }
   const resolved = resolveConfig(config, typeof location === 'object' ? location.href : undefined, { serviceName: 'unknown_service:browser' });
-  const session = createSession({ ...resolved.session, sampleRate: resolved.sampleRate });
+  // The semantic conventions' session events, by the tab that starts a session: session.end of
+  // the one it follows (at the time that one ended), then session.start.
+  const sessionEvent = (eventName: string, s: { id: string; at: number; previousId?: string }) =>
+    core.getLogger('plume.session', SDK_VERSION).emit({
+      eventName, severityNumber: 9, timestamp: s.at, context: ROOT_CONTEXT,
+      attributes: s.previousId ? { 'session.id': s.id, 'session.previous_id': s.previousId } : { 'session.id': s.id },
+    });
+  const session = createSession({
+    ...resolved.session, sampleRate: resolved.sampleRate,
+    onStart: (started, ended) => guard(() => {
+      if (ended) sessionEvent('session.end', ended);
+      sessionEvent('session.start', started);
+    }),
+  });
   let sessionKnown = false;
   let encoder!: EncoderLoader;
   const core = createCore(resolved, {
@@ -116,6 +130,7 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   const plume: Plume & { core: Core } = {
     tracer: core.tracer, meter: core.meter, logger: core.logger,
     getTracer: core.getTracer, getMeter: core.getMeter, getLogger: core.getLogger,
+    tracerProvider: core.tracerProvider, meterProvider: core.meterProvider, loggerProvider: core.loggerProvider,
     context: core.context, propagation: core.propagation,
     get encoder() { return core.encoder; },
     flush: () => core.flush(),
@@ -130,6 +145,8 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   // and the propagation checks' by origin ({ origin, ok, missing }; undefined: not checkable).
   if (collectorCheck) (plume as unknown as { collectorCheck: Promise<unknown> }).collectorCheck = collectorCheck;
   if (resolved.debug) (plume as unknown as { propagationChecks: typeof propagationChecks }).propagationChecks = propagationChecks;
+  // @opentelemetry/api and api-logs reach this instance from now on (sdk/globals.ts).
+  if (resolved.registerGlobals) registerGlobals(core);
   instance = plume;
   return plume;
 }

@@ -9,10 +9,12 @@
 import { now } from '../lib/clock.js';
 import { warnOnce, W_PROPAGATION_CORS } from '../lib/diag.js';
 import { once } from '../lib/once.js';
+import { readOr } from '../lib/safe.js';
 import { defaultPort, fullUrl, hostOf, isSameOrigin, serverTimingTraceparent, toUrl } from '../lib/url.js';
 import { matchesAny } from '../sdk/config.js';
 import { parseTraceparent, propagation } from '../sdk/propagation.js';
-import { SpanKind, SpanStatusCode, type AnySpan } from '../sdk/span.js';
+import type { Span } from '../sdk/otel-api.js';
+import { SpanKind, SpanStatusCode } from '../sdk/span.js';
 import { setSpan } from '../sdk/span-context.js';
 import type { InstrumentationContext } from './types.js';
 
@@ -21,7 +23,7 @@ const KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIO
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
 export interface ClientRequest {
-  span: AnySpan;
+  span: Span;
   /** traceparent/tracestate/baggage to add to the request, or undefined when not propagating. */
   headers?: Record<string, string>;
   end(status: number, errorType?: string, serverTiming?: string | null): void;
@@ -109,6 +111,6 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string, which
 
 /** error.type for a rejected fetch or a failed XHR: the exception's name, else its kind. */
 export function errorTypeOf(e: unknown): string {
-  const name = e && typeof e === 'object' ? (e as { name?: unknown }).name : undefined;
+  const name = e && typeof e === 'object' ? readOr(e, 'name') : undefined;
   return typeof name === 'string' && name ? name : '_OTHER';
 }

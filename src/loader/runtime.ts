@@ -9,7 +9,9 @@
 // a config init() refuses is said with PLUME_W002, and a later good one still starts.
 import { init, type Plume, type PlumeConfig } from '../browser.js';
 import { guard, warn, warnOnce, W_CALLBACK, W_WRONG_TYPE } from '../lib/diag.js';
+import { errorText } from '../lib/safe.js';
 import type { Core } from '../sdk/index.js';
+import type { LogRecord } from '../sdk/otel-api.js';
 
 type Call = [number, ArrayLike<unknown>];
 /**
@@ -116,10 +118,17 @@ function makeLive(plume: Plume, stub: Stub, start: (c: unknown) => LivePlume | u
   const call = (method: unknown, args: unknown[], time?: number): unknown => guard(() => {
     if (method === 'init') return start(args[0]);
     if (method === 'error') recordError?.(args[0], time);
-    else if (method === 'emit') plume.logger.emit({ ...(args[0] as object), timestamp: (args[0] as { timestamp?: unknown })?.timestamp ?? time });
+    else if (method === 'emit') {
+      const record = args[0] as LogRecord | undefined;
+      plume.logger.emit({ ...record, timestamp: record?.timestamp ?? time });
+    }
     else if (method === 'onReady') {
       // The page's callback: its error is said (PLUME_W007), not taken for one of ours.
-      try { (args[0] as (p: Plume) => void)(plume); } catch (e) { warnOnce(W_CALLBACK, `onReady callback threw (${(e as Error)?.message ?? e}); ignored`); }
+      try {
+        (args[0] as (p: Plume) => void)(plume);
+      } catch (e) {
+        warnOnce(W_CALLBACK, `onReady callback threw (${errorText(e)}); ignored`);
+      }
     }
     else if (method === 'flush') void plume.flush();
     return undefined;
