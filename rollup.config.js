@@ -126,11 +126,16 @@ const iife = (input, file, name, atStartup = false) => ({
   plugins: [iifeChunks(), inlineWasm(), nodeResolve(), ts(false), inlineConsts(), terse(), ...(atStartup ? [compileHint()] : [])],
 });
 
-// The snippet is hand-written ES5; terser only shrinks it.
+// The snippet is hand-written ES5; terser only shrinks it. Without reduce_vars it keeps the
+// trailing arguments (the SDK's URL and integrity hash) as arguments, where the README tells
+// users to edit them, instead of inlining them into the body; quote_style 1 writes them in
+// single quotes, as the README shows them.
 const snippet = {
   input: 'src/loader/snippet.js',
+  // Nor may rollup drop what the default arguments leave unused (the integrity branch).
+  treeshake: false,
   output: { file: 'dist/snippet.min.js', format: 'es' },
-  plugins: [terser({ ecma: 5, compress: { passes: 2 }, format: { comments: false } })],
+  plugins: [terser({ ecma: 5, compress: { passes: 2, reduce_vars: false }, format: { comments: false, quote_style: 1 } })],
 };
 
 export default [
@@ -139,6 +144,7 @@ export default [
   iife('src/chunks/twin.ts', 'plume.twin.js'),
   iife('src/chunks/console.ts', 'plume.console.js'),
   iife('src/chunks/self-check.ts', 'plume.self-check.js'),
+  iife('src/chunks/propagation-check.ts', 'plume.propagation-check.js'),
   iife('src/chunks/exp-histogram.ts', 'plume.exp-histogram.js'),
   iife('src/chunks/replay.ts', 'plume.replay.js'),
   snippet,

@@ -1,6 +1,6 @@
 // npm run build: AssemblyScript -> dist/plume.wasm, then rollup -> dist/*.js with .d.ts.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,3 +18,8 @@ run(bin('asc'), [
 ]);
 console.log(`dist/plume.wasm: ${statSync(join(root, 'dist/plume.wasm')).size} bytes`);
 run(bin('rollup'), ['-c', '--silent']);
+// `import wasm from 'plume/plume.wasm'` (workerd, wrangler and other bundlers that import wasm
+// as a compiled module) needs a declaration of its own.
+writeFileSync(join(root, 'dist/plume.wasm.d.ts'),
+  '// plume/plume.wasm: the encoder module, as runtimes that import .wasm files give it (workerd: compiled).\n' +
+  'declare const wasm: WebAssembly.Module;\nexport default wasm;\n');

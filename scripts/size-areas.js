@@ -10,7 +10,7 @@ import { brotliCompressSync, constants } from 'node:zlib';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const br = (s) => brotliCompressSync(Buffer.from(s), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const wasm = { name: 'w', setup(b) { b.onLoad({ filter: /wasm-inline\.ts$/ }, () => ({ contents: `export default ${JSON.stringify(readFileSync(join(root, 'dist/plume.wasm')).toString('hex'))}`, loader: 'js' })); } };
-const opts = { stdin: { contents: `import { init } from './src/browser.ts'; init({ endpoint: 'https://c.example.com' });`, resolveDir: root, sourcefile: 'a.ts', loader: 'ts' }, bundle: true, minifySyntax: true, minifyIdentifiers: true, format: 'esm', write: false, outdir: '/out', splitting: false, external: [], logLevel: 'silent', plugins: [wasm, { name: 'lazy', setup(b) { b.onResolve({ filter: /(twin|console|exponential-histogram|self-check|replay)\.js$/ }, (a) => a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined); } }], legalComments: 'none' };
+const opts = { stdin: { contents: `import { init } from './src/browser.ts'; init({ endpoint: 'https://c.example.com' });`, resolveDir: root, sourcefile: 'a.ts', loader: 'ts' }, bundle: true, minifySyntax: true, minifyIdentifiers: true, format: 'esm', write: false, outdir: '/out', splitting: false, external: [], logLevel: 'silent', plugins: [wasm, { name: 'lazy', setup(b) { b.onResolve({ filter: /(twin|console|exponential-histogram|self-check|propagation-check|replay)\.js$/ }, (a) => a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined); } }], legalComments: 'none' };
 const text = (await build(opts)).outputFiles[0].text;
 const parts = text.split(/^(?=\/\/ src\/)/m).map((p) => [p.match(/^\/\/ (src\/\S+)/)?.[1] ?? '(head)', p]);
 const clean = (s) => s.replace(/^\/\/ src\/.*$/gm, '');
@@ -20,10 +20,13 @@ const AREAS = {
   'records, batches, record writers, wasm bridge, loader': /^src\/(encode\/(?!wasm-inline)|record\/)/,
   'export + transport: exporter, outbox, sender, persist, lifecycle': /^src\/(export|transport)\//,
   'metrics API and aggregation (meter)': /sdk\/meter/,
-  'traces API (span, tracer, context, propagation, attributes, ids)': /sdk\/(span|tracer|context|propagation|attributes|span-context|sampler)|lib\/ids/,
+  'traces API (span, tracer, context, propagation, trace state, attributes, ids)':
+    /sdk\/(span|tracer|context|propagation|trace-state|attributes|span-context|sampler)|lib\/ids/,
+  '@opentelemetry/api registration (sdk/globals)': /sdk\/globals/,
   'logs API (logger)': /sdk\/logger/,
   'config validation': /sdk\/config/,
-  'core wiring (sdk/index, browser-core, diag, clock, resource, chunks)': /sdk\/index|browser-core|lib\/(diag|clock|browser-resource|chunks|once|hex|native)|browser\.ts/,
+  'core wiring (sdk/index, browser-core, diag, clock, resource, chunks)':
+    /sdk\/index|browser-core|lib\/(diag|clock|browser-resource|chunks|once|hex|native|idle|safe)|browser\.ts/,
   'session': /instrument\/session/,
   'fetch + XHR (incl. shared HTTP client, URL helpers)': /instrument\/(fetch|xhr|http-client)|lib\/url/,
   'navigation (page load, SPA, bfcache)': /instrument\/navigation/,

@@ -1,11 +1,13 @@
 // npm test: build, then every suite — vitest (unit, conformance) and Playwright (browser
 // suites, in chromium, firefox and webkit), then the README's engine table from what the
 // browser suites found. Each suite runs even when an earlier one failed; the exit code is
-// non-zero if any did.
+// non-zero if any did. First, what the suites need from the machine (scripts/prereqs.js):
+// installed with apt-get when run as root, else nothing runs and the command is printed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePrerequisites } from './prereqs.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -15,6 +17,8 @@ const run = (label, cmd, args) => {
   return r.status === 0;
 };
 
+console.log('== prerequisites');
+if (!ensurePrerequisites()) process.exit(1);
 if (!run('build', process.execPath, [join(root, 'scripts', 'build.js')])) process.exit(1);
 // Reports of an earlier run must not pass for this one's.
 rmSync(join(root, '.ci', 'out', 'engines'), { recursive: true, force: true });

@@ -10,14 +10,15 @@ import { guard, warn, W_SECOND_INIT } from './lib/diag.js';
 import { whenIdle } from './lib/idle.js';
 import { nativeFetch } from './lib/native.js';
 import { resolveConfig, type PlumeConfig } from './sdk/config.js';
-import { context } from './sdk/context.js';
-import { createCore, type Core, type Plume } from './sdk/index.js';
+import { context, ROOT_CONTEXT } from './sdk/context.js';
+import { registerGlobals } from './sdk/globals.js';
+import { createCore, SDK_VERSION, type Core, type Plume } from './sdk/index.js';
 import { getSpan, setSpan } from './sdk/span-context.js';
 import type { WasmSource } from './encode/wasm-bridge.js';
 import wasmHex from './encode/wasm-inline.js';
 import { fromHex } from './lib/hex.js';
 import { encoderLoader, type EncoderLoader } from './encode/loader.js';
-import { loadSelfCheck, loadTwin } from './lib/chunks.js';
+import { loadPropagationCheck, loadSelfCheck, loadTwin } from './lib/chunks.js';
 
 let instance: (Plume & { core: Core }) | undefined;
 
@@ -37,7 +38,20 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
     return instance;
   }
   const resolved = resolveConfig(config, typeof location === 'object' ? location.href : undefined, { serviceName: 'unknown_service:browser' });
-  const session = createSession({ ...resolved.session, sampleRate: resolved.sampleRate });
+  // The semantic conventions' session events, by the tab that starts a session: session.end of
+  // the one it follows (at the time that one ended), then session.start.
+  const sessionEvent = (eventName: string, s: { id: string; at: number; previousId?: string }) =>
+    core.getLogger('plume.session', SDK_VERSION).emit({
+      eventName, severityNumber: 9, timestamp: s.at, context: ROOT_CONTEXT,
+      attributes: s.previousId ? { 'session.id': s.id, 'session.previous_id': s.previousId } : { 'session.id': s.id },
+    });
+  const session = createSession({
+    ...resolved.session, sampleRate: resolved.sampleRate,
+    onStart: (started, ended) => guard(() => {
+      if (ended) sessionEvent('session.end', ended);
+      sessionEvent('session.start', started);
+    }),
+  });
   let sessionKnown = false;
   let encoder!: EncoderLoader;
   const core = createCore(resolved, {
@@ -98,6 +112,15 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   if (typeof document !== 'object' || document.readyState === 'complete') idle(afterLoad);
   else addEventListener('load', () => idle(afterLoad), { once: true });
 
+  // debug: each other origin that gets trace headers is checked once (its CORS must allow them).
+  const propagationChecks: Record<string, Promise<unknown>> = {};
+  if (resolved.debug) {
+    ictx.checkPropagation = (url) => guard(() => {
+      const origin = new URL(url).origin;
+      propagationChecks[origin] ??= new Promise((resolve) => idle(() => resolve(
+        loadPropagationCheck().then((m) => m.checkPropagation(url, nativeFetch, warn)).catch(() => undefined))));
+    });
+  }
   // debug: look at the collector once, and say exactly what is wrong with its answers.
   let collectorCheck: Promise<unknown> | undefined;
   if (resolved.debug && resolved.endpoint && typeof resolved.transport !== 'function') {
@@ -107,6 +130,7 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   const plume: Plume & { core: Core } = {
     tracer: core.tracer, meter: core.meter, logger: core.logger,
     getTracer: core.getTracer, getMeter: core.getMeter, getLogger: core.getLogger,
+    tracerProvider: core.tracerProvider, meterProvider: core.meterProvider, loggerProvider: core.loggerProvider,
     context: core.context, propagation: core.propagation,
     get encoder() { return core.encoder; },
     flush: () => core.flush(),
@@ -117,8 +141,12 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
     core,
   };
   if (ictx.recordError) (plume as unknown as { recordError: typeof ictx.recordError }).recordError = ictx.recordError;
-  // debug only: the collector check's result ({ ok, problems }), for tests and curious pages.
+  // debug only: the collector check's result ({ ok, problems }), for tests and curious pages;
+  // and the propagation checks' by origin ({ origin, ok, missing }; undefined: not checkable).
   if (collectorCheck) (plume as unknown as { collectorCheck: Promise<unknown> }).collectorCheck = collectorCheck;
+  if (resolved.debug) (plume as unknown as { propagationChecks: typeof propagationChecks }).propagationChecks = propagationChecks;
+  // @opentelemetry/api and api-logs reach this instance from now on (sdk/globals.ts).
+  if (resolved.registerGlobals) registerGlobals(core);
   instance = plume;
   return plume;
 }

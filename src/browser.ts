@@ -9,13 +9,7 @@ import { xhrInstrumentation } from './instrument/xhr.js';
 import type { PlumeConfig } from './sdk/config.js';
 import type { Plume } from './sdk/index.js';
 
-export type { PlumeConfig } from './sdk/config.js';
-export type { Plume } from './sdk/index.js';
-export { SpanKind, SpanStatusCode } from './sdk/span.js';
-export { SeverityNumber } from './sdk/logger.js';
-export { context, ROOT_CONTEXT } from './sdk/context.js';
-export { propagation } from './sdk/propagation.js';
-export { getActiveSpan, getSpan, setSpan } from './sdk/span-context.js';
+export * from './sdk/public.js';
 
 /** Starts Plume in this page with every instrumentation on (each can be turned off in config). */
 export function init(config: PlumeConfig): Plume {

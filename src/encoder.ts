@@ -27,15 +27,17 @@ export interface Encoder {
    * resource or scope that holds it.
    */
   readonly valuesCut: number;
+  // Uint8Array<ArrayBuffer>, not <ArrayBufferLike>: TypeScript 5.7 and later take only that as
+  // a fetch body (BodyInit), and these bytes are made to be one.
   /** ExportTraceServiceRequest bytes from { resourceSpans: [...] }. */
-  encodeTraces(req: object): Uint8Array;
+  encodeTraces(req: object): Uint8Array<ArrayBuffer>;
   /** ExportMetricsServiceRequest bytes from { resourceMetrics: [...] }. */
-  encodeMetrics(req: object): Uint8Array;
+  encodeMetrics(req: object): Uint8Array<ArrayBuffer>;
   /** ExportLogsServiceRequest bytes from { resourceLogs: [...] }. */
-  encodeLogs(req: object): Uint8Array;
+  encodeLogs(req: object): Uint8Array<ArrayBuffer>;
 }
 
-type Encode = (signal: number, rec: Records, root: number) => Uint8Array;
+type Encode = (signal: number, rec: Records, root: number) => Uint8Array<ArrayBuffer>;
 
 async function bundledWasm(): Promise<Uint8Array> {
   const hex = (await import('./encode/wasm-inline.js')).default;
@@ -62,7 +64,7 @@ export async function createEncoder(options: EncoderOptions = {}): Promise<Encod
   }
   const rec = new Records();
   let cut = 0;
-  const run = (signal: number, read: (rec: Records, req: object) => number, req: object): Uint8Array => {
+  const run = (signal: number, read: (rec: Records, req: object) => number, req: object): Uint8Array<ArrayBuffer> => {
     rec.reset();
     cut = 0;
     const root = read(rec, req);

@@ -6,7 +6,10 @@
 // ES2017+ the continuation runs outside the zone, so the context set around the call is gone
 // (Angular's CLI transpiles async/await for this reason). Promise .then() callbacks, timers
 // and listeners keep it.
-import { ROOT_CONTEXT, setContextManager, type Context, type ContextManager } from './sdk/context.js';
+import { ROOT_CONTEXT, setContextManager } from './sdk/context.js';
+import type { Context, ContextManager } from './sdk/otel-api.js';
+
+export type { Context, ContextManager } from './sdk/otel-api.js';
 
 interface ZoneLike {
   get(key: string): unknown;
@@ -42,6 +45,10 @@ export class ZoneContextManager implements ContextManager {
     const zone = this.Zone.current.fork({ name: 'plume', properties: { [KEY]: ctx } });
     return zone.wrap(target as (...a: unknown[]) => unknown, 'plume.bind') as T;
   }
+
+  /** The API's ContextManager has these; zone.js needs no starting or stopping. */
+  enable(): this { return this; }
+  disable(): this { return this; }
 }
 
 /**

@@ -12,7 +12,7 @@
 //
 // demo/run.ts bundles this with esbuild and writes the workerd config (config.capnp).
 import wasm from 'plume/plume.wasm'; // a build-time WebAssembly.Module: workerd refuses to compile at run time
-import { createSymbolicator, instrument, relay, type Relay } from 'plume/edge';
+import { createSymbolicator, instrument, relay, SpanKind, type Relay } from 'plume/edge';
 
 interface Env {
   COLLECTOR: string;
@@ -54,10 +54,9 @@ export default instrument({
   // The relay's own requests and the scripts, styles and wasm the pages load would each be a
   // one-span trace: dropped here (http.server.request.duration still counts them, by route).
   // Page loads stay: the browser's documentLoad span continues their trace (Server-Timing).
-  beforeSend: (span: unknown) => {
-    const s = span as { kind: number; attributes: Record<string, unknown> };
-    const route = s.attributes['http.route'];
-    return s.kind === 1 && (route === '/otlp/v1/:signal' || route === '/*') ? null : span;
+  beforeSend: (span) => {
+    const route = span.attributes['http.route'];
+    return span.kind === SpanKind.SERVER && (route === '/otlp/v1/:signal' || route === '/*') ? null : span;
   },
 }));
 

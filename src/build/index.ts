@@ -15,6 +15,7 @@
 //   - removes the `//# sourceMappingURL=` comment (browsers would ask for a map that is no
 //     longer public) and moves the map out of the public folder, into `mapsDir` at the script's
 //     path plus `.map` and again at `debug-id/<id>.map`: the keys `bindingSource()` asks for.
+/// <reference types="node" />
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';

@@ -14,14 +14,17 @@ import { tracedFetch } from '../instrument/fetch.js';
 import type { InstrumentationContext } from '../instrument/types.js';
 import { now } from '../lib/clock.js';
 import { guard, warnOnce, W_CALLBACK, W_UNSUPPORTED, W_WASM_FALLBACK, W_WRONG_TYPE } from '../lib/diag.js';
+import { readOr, str } from '../lib/safe.js';
 import { defaultPort, fullUrl, hostOf, urlQuery } from '../lib/url.js';
 import { resolveConfig, type PlumeConfig, type ResolvedConfig } from '../sdk/config.js';
 import { context, ROOT_CONTEXT, setContextManager, type Context } from '../sdk/context.js';
+import { registerGlobals } from '../sdk/globals.js';
 import { createCore, SDK_VERSION, type Core, type Plume } from '../sdk/index.js';
 import { propagation, formatTraceparent } from '../sdk/propagation.js';
 import { traceIdRatio } from '../sdk/sampler.js';
-import { SpanKind, SpanStatusCode, type AnySpan } from '../sdk/span.js';
-import { setSpan } from '../sdk/span-context.js';
+import type { Exception, Span } from '../sdk/otel-api.js';
+import { SpanKind, SpanStatusCode } from '../sdk/span.js';
+import { contextValue, setSpan } from '../sdk/span-context.js';
 import { AsyncLocalStorageContextManager, findAsyncLocalStorage, RequestContextManager } from './context.js';
 import { edgeTransport } from './transport.js';
 
@@ -83,7 +86,7 @@ interface Instance {
 
 interface RequestState {
   inst: Instance;
-  span: AnySpan;
+  span: Span;
   ctx: Context;
   method: string;
   scheme: string;
@@ -107,6 +110,7 @@ let mode: 'async-local-storage' | 'request' | 'none' = 'none';
 let baseFetch: typeof fetch | undefined;
 let fetchPatched = false;
 let lastInstance: Instance | undefined;
+let globalsRegistered = false;
 
 // A request the runtime cancels (client gone, waitUntil cut off after 30 s) never reaches its
 // retire(): past this age it is forgotten, or the set would grow with every such request and,
@@ -122,6 +126,23 @@ function ambient(): Context | undefined {
   pruneStale();
   if (inflight.size !== 1) return undefined;
   return inflight.values().next().value!.ctx;
+}
+
+/**
+ * @opentelemetry/api reaches Plume from the first request of an instrument() that allows it
+ * (registerGlobals), once per isolate: each call goes to the instance serving the request it
+ * is made in (the last one to have served, outside any), so what a handler's libraries make
+ * through the API parents under that request's SERVER span.
+ */
+function registerEdgeGlobals(): void {
+  if (globalsRegistered) return;
+  globalsRegistered = true;
+  const current = (): Core => ((contextValue(context.active(), REQUEST_KEY) as RequestState | undefined)?.inst ?? lastInstance)!.core;
+  registerGlobals({
+    tracerProvider: { getTracer: (name, version, options) => current().getTracer(name, version, options) },
+    meterProvider: { getMeter: (name, version, options) => current().getMeter(name, version, options) },
+    loggerProvider: { getLogger: (name, version, options) => current().getLogger(name, version, options) },
+  });
 }
 
 function setupContext(): Promise<void> {
@@ -181,7 +202,7 @@ export function requestClientAddress(request: Request, explicit?: unknown): stri
 
 /** Names the request's route once the router knows it: http.route and the span name. */
 export function setRoute(request: Request, route: string): void {
-  const state = byRequest.get(request) ?? (context.active().getValue(REQUEST_KEY) as RequestState | undefined);
+  const state = byRequest.get(request) ?? (contextValue(context.active(), REQUEST_KEY) as RequestState | undefined);
   if (!state || typeof route !== 'string' || !route) return;
   state.route = route;
   state.span.updateName(spanName(state.method, route));
@@ -209,7 +230,7 @@ function patchFetch(): void {
   if (typeof original !== 'function') return;
   baseFetch = original;
   const wrapped = tracedFetch(original, () => {
-    const state = context.active().getValue(REQUEST_KEY) as RequestState | undefined;
+    const state = contextValue(context.active(), REQUEST_KEY) as RequestState | undefined;
     const start = (state?.inst ?? lastInstance)?.client;
     if (!start) return undefined;
     // Its CLIENT span should leave with the request's export, even if nobody awaits it.
@@ -353,7 +374,7 @@ export function mergeServerTiming(existing: string | null, traceparent: string):
   return kept.concat(ours).join(', ');
 }
 
-function withServerTiming(res: Response, span: AnySpan): Response {
+function withServerTiming(res: Response, span: Span): Response {
   // A websocket upgrade is the runtime's own object: re-creating it would break the socket.
   if (res.status === 101 || (res as { webSocket?: unknown }).webSocket) return res;
   const value = mergeServerTiming(res.headers.get('server-timing'), formatTraceparent(span.spanContext()));
@@ -486,6 +507,8 @@ export function edgeHandler<Env>(config: ConfigInput<Env>, runtime: string) {
       const raw = typeof config === 'function' ? await config(env) : config;
       const inst = createInstance(raw, runtime);
       if (inst.client) patchFetch();
+      lastInstance ??= inst;
+      if (inst.config.registerGlobals) registerEdgeGlobals();
       return inst;
     })().then((inst) => (instance = inst), (e) => { failure = e; throw e; });
     return pending;
@@ -562,10 +585,11 @@ function end(state: RequestState, started: number, status: number, error: unknow
   let errorType: string | undefined;
   if (status > 0) span.setAttribute('http.response.status_code', status);
   if (threw) {
-    span.recordException(error);
+    span.recordException(error as Exception);
     errorType = errorTypeOf(error);
-    const message = error && typeof error === 'object' ? (error as { message?: unknown }).message : error;
-    span.setStatus({ code: SpanStatusCode.ERROR, message: message === undefined ? undefined : String(message) });
+    // What the handler threw may be anything: its message, read without letting it throw.
+    const message = error && typeof error === 'object' ? readOr(error, 'message') : error;
+    span.setStatus({ code: SpanStatusCode.ERROR, message: message === undefined ? undefined : str(message) });
   } else if (status >= 500) {
     // Server side, only 5xx is an error: a 4xx is the client's (semantic conventions).
     errorType = String(status);

@@ -17,9 +17,4 @@ export {
   type ConfigInput, type EdgeConfig,
 } from './core.js';
 
-export type { Plume } from '../sdk/index.js';
-export { SpanKind, SpanStatusCode } from '../sdk/span.js';
-export { SeverityNumber } from '../sdk/logger.js';
-export { context, ROOT_CONTEXT, type Context } from '../sdk/context.js';
-export { propagation } from '../sdk/propagation.js';
-export { getActiveSpan, getSpan, setSpan } from '../sdk/span-context.js';
+export * from '../sdk/public.js';

@@ -637,7 +637,7 @@ function log(l: number): void {
 // ---- entry point
 
 /** Encodes the request rooted at `root` in `rec` as OTLP/protobuf bytes of exactly the right length. */
-export function encodeRecords(signal: number, rec: Records, root: number): Uint8Array {
+export function encodeRecords(signal: number, rec: Records, root: number): Uint8Array<ArrayBuffer> {
   W = rec.words; WB = rec.wordBytes; SI = rec.strIndex; SB = rec.strBytes;
   SIGNAL = signal;
   // Every nested message is at least one word of records, so wordCount + 1 sizes suffice.
@@ -647,10 +647,9 @@ export function encodeRecords(signal: number, rec: Records, root: number): Uint8
   let n = 0;
   for (let k = 0; k < count; k++) n += sResourceX(w(list + k));
   if (sp > ST.length) throw new Error('plume: record size stack overflow');
-  OUT = new Uint8Array(n);
+  const out = (OUT = new Uint8Array(n));
   O = 0; rp = 0;
   for (let k = 0; k < count; k++) resourceX(w(list + k));
-  const out = OUT;
   if (O !== n) throw new Error(`plume: encoder wrote ${O} of ${n} bytes`);
   // Drop references so a large batch can be collected.
   OUT = WB = SB = NO_BYTES;

@@ -14,7 +14,7 @@ interface EncoderExports {
 export type WasmSource = BufferSource | URL | WebAssembly.Module;
 
 export interface WasmEncoder {
-  encode(signal: number, rec: Records, root: number): Uint8Array;
+  encode(signal: number, rec: Records, root: number): Uint8Array<ArrayBuffer>;
 }
 
 // The smallest valid module: magic and version.

@@ -13,7 +13,9 @@ import { writeMetric, type MetricData } from '../record/metric.js';
 import { writeSpan } from '../record/span.js';
 import type { Attributes } from '../sdk/attributes.js';
 import type { ResolvedConfig, Signal } from '../sdk/config.js';
-import { snapshotSpan, type FinishedSpan } from '../sdk/span.js';
+import { cleanAttributes, type Limits } from '../sdk/attributes.js';
+import { nameOf, snapshotSpan, type FinishedSpan } from '../sdk/span.js';
+import { errorText, readOr } from '../lib/safe.js';
 import type { Transport } from '../transport/index.js';
 import { LIVE_SHARE, Sender } from '../transport/sender.js';
 import { Outbox, payloadId } from './outbox.js';
@@ -23,7 +25,8 @@ import { hasPersisted, persist, persistDropped, storage } from './persist.js';
 const SIGNAL_CODE: Record<Signal, number> = { traces: SIGNAL_TRACES, metrics: SIGNAL_METRICS, logs: SIGNAL_LOGS };
 
 /**
- * Attributes every span and log record gets as it is recorded (the browser's session ids).
+ * Attributes every span and log record gets as it is recorded (the browser's session ids), unless
+ * it has one of them already (a session.end names the session that ended): then it keeps its own.
  * get() is undefined while they are not known yet: finished items then wait (bounded), so that
  * page start-up does not pay for the synchronous storage read a session needs (1-5 ms on a
  * cold page in Chromium, a fraction of that once it has loaded). resolve() makes them known;
@@ -33,6 +36,16 @@ export interface ItemAttributes { get(): Record<string, unknown> | undefined; re
 
 /** debug: true - sees every item as it is recorded (export/console.ts prints them). */
 export type DebugSink = (kind: 'span' | 'log' | 'metric', item: FinishedSpan | FinishedLog | MetricData) => void;
+
+/**
+ * A span after beforeSend, which may have set anything: its name and attribute values are
+ * validated again as any input is (what is invalid is dropped and counted), into a copy.
+ */
+function checked(span: FinishedSpan, limits: Limits): FinishedSpan {
+  const { values, dropped } = cleanAttributes(readOr(span, 'attributes'), limits);
+  const name = nameOf(readOr(span, 'name')) ?? '';
+  return { ...snapshotSpan(span), name, attributes: values, droppedAttributesCount: span.droppedAttributesCount + dropped };
+}
 
 export class Exporter {
   private spans = new RecordBatch();
@@ -77,7 +90,9 @@ export class Exporter {
     if (!ia) return false;
     const extra = ia.get();
     if (extra) {
-      Object.assign(item.attributes, extra);
+      const own = item.attributes;
+      for (const k in extra) if (Object.prototype.hasOwnProperty.call(own, k)) return false;
+      Object.assign(own, extra);
       return false;
     }
     this.waiting.push(span ? snapshotSpan(item as FinishedSpan) : item);
@@ -123,10 +138,14 @@ export class Exporter {
       try {
         keep = before(span);
       } catch (e) {
-        warnOnce(W_CALLBACK, `beforeSend threw (${(e as Error)?.message ?? e}); the span is sent unchanged`);
+        warnOnce(W_CALLBACK, `beforeSend threw (${errorText(e)}); the span is sent as it is`);
         keep = span;
       }
       if (keep === null || keep === false) return;
+      if (keep !== span && keep !== undefined) {
+        warnOnce(W_CALLBACK, 'beforeSend returned neither the span it was given nor null: that span is sent');
+      }
+      try { span = checked(span, this.config.limits); } catch { return this.countDrop('traces', 'invalid'); }
     }
     if (this.debug) guard(() => this.debug!('span', span));
     if (this.full(this.spans)) return this.countDrop('traces', 'queue_full');

@@ -9,8 +9,7 @@ import { DEBUG_IDS, debugIdsOf } from '../lib/debug-ids.js';
 import { guard } from '../lib/diag.js';
 import { once } from '../lib/once.js';
 import { fullUrl, toUrl } from '../lib/url.js';
-import { SeverityNumber } from '../sdk/logger.js';
-import { exceptionAttributes, Span } from '../sdk/span.js';
+import { exceptionAttributes, RecordingSpan } from '../sdk/span.js';
 import { getActiveSpan } from '../sdk/span-context.js';
 import type { Instrumentation } from './types.js';
 
@@ -26,7 +25,9 @@ export const errorsInstrumentation = (): Instrumentation => ({
     const opt = ctx.config.instrumentations.errors;
     const maxPerMinute = typeof opt === 'object' && typeof opt.maxPerMinute === 'number' ? opt.maxPerMinute : 10;
     const logger = ctx.core.getLogger('plume.errors');
-    const counter = once(() => ctx.core.getMeter('plume.errors').createCounter('browser.errors', { unit: '{error}', valueType: 'int', description: 'Uncaught errors, unhandled rejections and failed resource loads.' }));
+    const counter = once(() => ctx.core.getMeter('plume.errors').createCounter('browser.errors', {
+      unit: '{error}', valueType: 0 /* ValueType.INT */, description: 'Uncaught errors, unhandled rejections and failed resource loads.',
+    }));
     const seen = new Map<string, { since: number; n: number; held: number }>();
 
     const record = (attrs: Attrs, kind: string, time = now()) => {
@@ -42,9 +43,9 @@ export const errorsInstrumentation = (): Instrumentation => ({
       const extra: Record<string, unknown> = { 'browser.error.kind': kind };
       if (s.held) { extra['plume.errors.suppressed'] = s.held; s.held = 0; }
       const span = getActiveSpan();
-      if (span instanceof Span && span.isRecording()) span.addEvent('exception', attrs, time);
+      if (span instanceof RecordingSpan && span.isRecording()) span.addEvent('exception', attrs, time);
       logger.emit({
-        timestamp: time, severityNumber: SeverityNumber.ERROR, severityText: 'ERROR', eventName: 'exception',
+        timestamp: time, severityNumber: 17 /* SeverityNumber.ERROR */, severityText: 'ERROR', eventName: 'exception',
         body: attrs['exception.message'] ?? type, attributes: { ...attrs, ...extra },
       });
     };

@@ -1,12 +1,20 @@
 // What fetch and XHR share: a CLIENT span with the stable HTTP semantic conventions, the
 // headers to propagate (same origin and propagateTraceHeaderCorsUrls only), and the
 // http.client.request.duration histogram.
+//
+// Trace headers to another origin make its requests preflighted, and a server whose CORS does
+// not allow them fails every one: the page breaks. A request to such an origin that fails the
+// way a refused preflight does is said once per origin (PLUME_W015); debug mode also checks
+// each origin once (checkPropagation) and names the headers it does not allow.
 import { now } from '../lib/clock.js';
+import { warnOnce, W_PROPAGATION_CORS } from '../lib/diag.js';
 import { once } from '../lib/once.js';
+import { readOr } from '../lib/safe.js';
 import { defaultPort, fullUrl, hostOf, isSameOrigin, serverTimingTraceparent, toUrl } from '../lib/url.js';
 import { matchesAny } from '../sdk/config.js';
 import { parseTraceparent, propagation } from '../sdk/propagation.js';
-import { SpanKind, SpanStatusCode, type AnySpan } from '../sdk/span.js';
+import type { Span } from '../sdk/otel-api.js';
+import { SpanKind, SpanStatusCode } from '../sdk/span.js';
 import { setSpan } from '../sdk/span-context.js';
 import type { InstrumentationContext } from './types.js';
 
@@ -15,7 +23,7 @@ const KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIO
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
 export interface ClientRequest {
-  span: AnySpan;
+  span: Span;
   /** traceparent/tracestate/baggage to add to the request, or undefined when not propagating. */
   headers?: Record<string, string>;
   end(status: number, errorType?: string, serverTiming?: string | null): void;
@@ -57,9 +65,15 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string, which
     const parent = ctx.parentContext();
     const span = tracer.startSpan(method === '_OTHER' ? 'HTTP' : method, { kind: SpanKind.CLIENT, attributes }, parent);
     let headers: Record<string, string> | undefined;
+    // The other origin trace headers go to, in a page (CORS applies), if any.
+    let corsOrigin: string | undefined;
     if (isSameOrigin(u) || matchesAny(href, ctx.config.propagateTraceHeaderCorsUrls)) {
       headers = {};
       propagation.inject(setSpan(parent, span), headers);
+      if (typeof document === 'object' && !isSameOrigin(u) && (u.protocol === 'http:' || u.protocol === 'https:')) {
+        corsOrigin = u.origin;
+        ctx.checkPropagation?.(href);
+      }
     }
     const started = now();
     const ended = ctx.requestStarted();
@@ -74,6 +88,11 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string, which
         if (status > 0) span.setAttribute('http.response.status_code', status);
         // Client side, 4xx and 5xx are both errors (semantic conventions).
         const error = errorType ?? (status >= 400 ? String(status) : undefined);
+        // A refused preflight: fetch rejects with a TypeError, XHR fires error (status 0).
+        if (corsOrigin && status === 0 && (errorType === 'TypeError' || errorType === 'error')) {
+          warnOnce(W_PROPAGATION_CORS, `a request to ${corsOrigin} with traceparent (propagateTraceHeaderCorsUrls) failed like a CORS error: `
+            + 'its server must allow traceparent, tracestate and baggage in Access-Control-Allow-Headers (debug: true checks)');
+        }
         if (error) {
           span.setAttribute('error.type', error);
           span.setStatus({ code: SpanStatusCode.ERROR });
@@ -92,6 +111,6 @@ export function httpClient(ctx: InstrumentationContext, scopeName: string, which
 
 /** error.type for a rejected fetch or a failed XHR: the exception's name, else its kind. */
 export function errorTypeOf(e: unknown): string {
-  const name = e && typeof e === 'object' ? (e as { name?: unknown }).name : undefined;
+  const name = e && typeof e === 'object' ? readOr(e, 'name') : undefined;
   return typeof name === 'string' && name ? name : '_OTHER';
 }

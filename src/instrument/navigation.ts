@@ -8,9 +8,10 @@ import { printsAs } from '../lib/native.js';
 import { fullUrl } from '../lib/url.js';
 import { ROOT_CONTEXT, type Context } from '../sdk/context.js';
 import { parseTraceparent } from '../sdk/propagation.js';
-import { SpanKind, type AnySpan } from '../sdk/span.js';
+import type { Span } from '../sdk/otel-api.js';
+import { SpanKind } from '../sdk/span.js';
 import { getSpan, remoteSpan, setSpan } from '../sdk/span-context.js';
-import type { Tracer } from '../sdk/tracer.js';
+import type { Tracer } from '../sdk/otel-api.js';
 import type { Instrumentation, InstrumentationContext } from './types.js';
 
 // A route change is done when its requests are, after this much quiet; never later than the cap.
@@ -91,7 +92,8 @@ export const navigationInstrumentation = (): Instrumentation => ({
     else on(window, 'load', afterLoad);
 
     // Route changes.
-    let route: { span: AnySpan; ctx: Context; inflight: number; timer?: ReturnType<typeof setTimeout>; cap: ReturnType<typeof setTimeout> } | undefined;
+    type Timer = ReturnType<typeof setTimeout>;
+    let route: { span: Span; ctx: Context; inflight: number; timer?: Timer; cap: Timer } | undefined;
     let lastUrl = location.href;
     const endRoute = () => {
       if (!route) return;

@@ -2,7 +2,9 @@
 // minutes without activity or 4 hours in all (configurable). Kept in localStorage so tabs of
 // one browser share it, in sessionStorage if that throws (private modes, sandboxed frames),
 // in memory if both do. The sampling decision is a function of the id, so every tab of a
-// session decides alike.
+// session decides alike. The tab that starts a session says so (onStart: the semantic
+// conventions' session.end of the one it replaces, then session.start); a tab that joins the
+// session another tab started says nothing.
 import { idRatio } from '../sdk/sampler.js';
 import { newTraceId } from '../lib/ids.js';
 
@@ -37,7 +39,13 @@ function pickStorage(): [Storage | undefined, string | null] {
   return [undefined, null];
 }
 
-export function createSession(opts: { inactivityTimeoutMillis: number; maxDurationMillis: number; sampleRate: number }): Session {
+/** A session this tab started, and the one it follows (with when that one ended), if any. */
+export type SessionStarted = (started: SessionTimes, ended?: SessionTimes) => void;
+export interface SessionTimes { id: string; at: number; previousId?: string }
+
+export function createSession(opts: {
+  inactivityTimeoutMillis: number; maxDurationMillis: number; sampleRate: number; onStart?: SessionStarted;
+}): Session {
   // Storage is first touched when a session id is first needed, not at init().
   let storage: Storage | undefined;
   let picked = false;
@@ -68,10 +76,21 @@ export function createSession(opts: { inactivityTimeoutMillis: number; maxDurati
     const t = Date.now();
     if (!state || expired(state, t)) {
       const stored = read();
+      let started = false;
+      let old: State | undefined;
       if (stored && !expired(stored, t)) state = stored;
-      else state = { id: newTraceId(), start: t, last: t, previousId: state?.id ?? stored?.id };
+      else {
+        started = true;
+        old = state ?? stored;
+        state = { id: newTraceId(), start: t, last: t, previousId: old?.id };
+      }
       state.last = t;
       write();
+      if (started) {
+        // The one it follows ended at its last activity plus the inactivity timeout, or at its maximum duration.
+        const endedAt = old && Math.min(old.last + opts.inactivityTimeoutMillis, old.start + opts.maxDurationMillis);
+        opts.onStart?.({ id: state.id, at: t, previousId: old?.id }, old && { id: old.id, at: endedAt!, previousId: old.previousId });
+      }
     } else {
       if (t - written > WRITE_EVERY_MS) {
         // Another tab may have started a newer session meanwhile (the stored `last` lags a

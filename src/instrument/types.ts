@@ -14,6 +14,8 @@ export interface InstrumentationContext {
   ambient?: () => Context | undefined;
   /** Set by web vitals: told of SPA route changes seen by the navigation instrumentation. */
   onRouteChange?: () => void;
+  /** Set in debug mode: checks once per origin that its CORS allows the trace headers sent to it. */
+  checkPropagation?: (url: string) => void;
   /** Set by the errors instrumentation: records an error captured elsewhere (the snippet's queue). */
   recordError?: (error: unknown, time?: number) => void;
 }

@@ -1,5 +1,8 @@
 // Web Vitals as histograms browser.web_vital.{lcp,cls,inp,fcp,ttfb} (milliseconds; CLS is
-// unitless) with `rating` and the route (`url.path`) they belong to.
+// unitless) with `rating` and the route (`url.path`) they belong to, and each report also as
+// the semantic conventions' browser.web_vital event (a log record: browser.web_vital.name,
+// value, delta, id, rating, navigation_type), one metric instance per vital and page view as
+// web-vitals has them (a CLS or INP reported again carries the change as its delta).
 //
 // Measured the way the web-vitals library does (its definitions and thresholds; the browser
 // suite compares our values with web-vitals' own on the same page), in a fraction of its
@@ -14,9 +17,15 @@
 //    the one at index interactions / 50). Both are reported when the page is hidden (again
 //    at a later hide only if they changed; CLS only after a first paint) and, for SPAs, when
 //    the route changes (then measured afresh for the new route).
+//  - The page load's vitals (TTFB, FCP, LCP, and CLS and INP until the first route change)
+//    carry the path the page loaded with: a deep link that the app replaces (an unknown route
+//    sent to '/') is still the load of that link. A route change before the first paint is
+//    such a start-up redirect, not a new page view: nothing has been shown yet.
 // A vital an engine cannot measure (no such entry type) is not reported, never faked; debug
 // mode says which.
+import { now } from '../lib/clock.js';
 import { debugWarn, guard, W_UNSUPPORTED } from '../lib/diag.js';
+import { ROOT_CONTEXT } from '../sdk/context.js';
 import type { Instrumentation } from './types.js';
 
 const MS_BUCKETS = [100, 250, 500, 800, 1000, 1500, 1800, 2000, 2500, 3000, 4000, 5000, 8000, 10000, 20000];
@@ -42,6 +51,10 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
     // A prerendered page (Speculation Rules) is measured from its activation, and is hidden
     // only in name until then (web-vitals' whenActivated and visibility watcher).
     const activation = () => nav?.activationStart ?? 0;
+    // The path the page loaded with: the navigation entry's URL (the app, or a late-loading
+    // script tag, may have replaced location's already), else location's now.
+    let loadPath = location.pathname;
+    guard(() => { if (nav?.name) loadPath = new URL(nav.name).pathname; });
     // When the page was first hidden: paints after that are not the user's experience.
     let hiddenAt = document.visibilityState === 'hidden' && !doc.prerendering ? 0 : Infinity;
     const startedHidden = hiddenAt === 0;
@@ -52,9 +65,9 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
       target.addEventListener(type, fn, opts);
       offs.push(() => target.removeEventListener(type, fn, opts));
     };
-    // A vital is final when reported, so it is put into its histogram when the metrics are
-    // collected: the meter's code then never runs while the page loads.
-    const pending: [name: string, value: number, attributes: Record<string, unknown>][] = [];
+    // A vital is final when reported, so it is put into its histogram, and its event emitted,
+    // at the next export: the meter's and the logger's code then never run while the page loads.
+    const pending: [name: string, value: number, attributes: Record<string, unknown>, event: Record<string, unknown>, time: number][] = [];
     let hist: Record<string, { record(v: number, a?: Record<string, unknown>): void }> | undefined;
     const recordPending = () => {
       if (!hist) {
@@ -63,12 +76,26 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
         const ms = make('ms', MS_BUCKETS);
         hist = { lcp: ms('lcp'), fcp: ms('fcp'), ttfb: ms('ttfb'), inp: make('ms', INP_BUCKETS)('inp'), cls: make('1', CLS_BUCKETS)('cls') };
       }
-      for (const [name, value, attributes] of pending.splice(0)) hist[name].record(value, attributes);
+      const logger = ctx.core.getLogger('plume.web-vitals');
+      for (const [name, value, attributes, event, timestamp] of pending.splice(0)) {
+        hist[name].record(value, attributes);
+        logger.emit({ eventName: 'browser.web_vital', severityNumber: 9, timestamp, context: ROOT_CONTEXT, attributes: event });
+      }
     };
+    // Metric instances as web-vitals has them: one per vital and page view, with an id; a
+    // vital reported again (CLS, INP) is the same instance, and its delta what changed.
+    let instances: Record<string, { id: string; last: number }> = {};
     const report = (name: string, value: number, path = location.pathname, send = true) => guard(() => {
       if (!pending.length) ctx.core.exporter.atExport(recordPending);
       const type = navType === 'navigate' && activation() > 0 ? 'prerender' : navType;
-      pending.push([name, value, { rating: rating(name, value), 'url.path': path, 'browser.navigation.type': type }]);
+      const r = rating(name, value);
+      const inst = (instances[name] ??= { id: `p1-${Date.now()}-${Math.floor(Math.random() * 9e12) + 1e12}`, last: 0 });
+      const delta = value - inst.last;
+      inst.last = value;
+      pending.push([name, value, { rating: r, 'url.path': path, 'browser.navigation.type': type }, {
+        'browser.web_vital.name': name, 'browser.web_vital.value': value, 'browser.web_vital.delta': delta, 'browser.web_vital.id': inst.id,
+        'browser.web_vital.rating': r, 'browser.web_vital.navigation_type': type, 'url.path': path,
+      }, now()]);
       // Reported while the page is hidden (not by our own hide handler, which the page's
       // hide flush follows): send now, there may be no later chance.
       if (send && document.visibilityState === 'hidden') ctx.core.flushUnloading();
@@ -101,21 +128,23 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
         const start = nav.responseStart ?? 0;
         if (start > 0 && start <= performance.now()) {
           ttfbDone = true;
-          report('ttfb', Math.max(start - activation(), 0), undefined, false);
+          report('ttfb', Math.max(start - activation(), 0), loadPath, false);
         }
       });
     } else debugWarn(W_UNSUPPORTED, "TTFB is not reported: this engine has no 'navigation' performance entries");
 
-    let fcpDone = false;
-    if (!startedHidden) observe('fcp', 'paint', (list) => {
+    // Whether the page has painted (an engine without paint entries cannot tell: taken as yes).
+    let fcpDone = false, painted = !supported.includes('paint');
+    observe('fcp', 'paint', (list) => {
       const e = list.find((x) => x.name === 'first-contentful-paint');
-      if (e && !fcpDone && e.startTime < hiddenAt) { fcpDone = true; report('fcp', Math.max(e.startTime - activation(), 0)); }
+      if (!e) return;
+      painted = true;
+      if (!startedHidden && !fcpDone && e.startTime < hiddenAt) { fcpDone = true; report('fcp', Math.max(e.startTime - activation(), 0), loadPath); }
     });
 
     // LCP belongs to the page load: its path is the one the page loaded with, and it stays
     // open across SPA route changes until the first input or hide (as web-vitals without
     // soft navigations): a redirect at start-up must not end it before the page has painted.
-    const loadPath = location.pathname;
     let lcp: number | undefined;
     let lcpDone = startedHidden;
     if (!startedHidden) observe('lcp', 'largest-contentful-paint', (list) => {
@@ -186,8 +215,11 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
       longest = [];
       countBase = interactions();
       sentCls = sentInp = undefined;
+      delete instances.cls;
+      delete instances.inp;
     };
-    let path = location.pathname;
+    // The page view's path (the load's first), and the path last seen.
+    let path = loadPath, seen = location.pathname;
     const onHidden = (e: Event) => {
       if (document.visibilityState !== 'hidden') return;
       if (e.type === 'visibilitychange') hiddenAt = Math.min(hiddenAt, e.timeStamp);
@@ -208,6 +240,7 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
       if (!(e as PageTransitionEvent).persisted) return;
       navType = 'back-forward-cache';
       startAfresh();
+      instances = {};
       if (ttfbDone) report('ttfb', 0, undefined, false);
       requestAnimationFrame(() => requestAnimationFrame(() => {
         const v = performance.now() - e.timeStamp;
@@ -217,10 +250,13 @@ export const webVitalsInstrumentation = (): Instrumentation => ({
       }));
     });
     // SPA route changes: CLS and INP of the route just left, then afresh for the new one.
+    // Before the first paint it is a start-up redirect: the load's page view goes on.
     const check = () => {
-      if (location.pathname === path) return;
+      if (location.pathname === seen) return;
+      seen = location.pathname;
+      if (!painted) return;
       const left = path;
-      path = location.pathname;
+      path = seen;
       reportClsInp(left, true);
       startAfresh();
     };

@@ -6,6 +6,9 @@ import { printsAs } from '../lib/native.js';
 import { errorTypeOf, httpClient, type ClientRequest } from './http-client.js';
 import type { Instrumentation } from './types.js';
 
+// A server-timing line in getAllResponseHeaders() (names come lower-cased, one per line).
+const SERVER_TIMING = /(^|\n)server-timing:/i;
+
 interface XhrState { method: string; url: unknown; headers: Set<string>; req?: ClientRequest; errorType?: string }
 
 export const xhrInstrumentation = (): Instrumentation => ({
@@ -27,8 +30,11 @@ export const xhrInstrumentation = (): Instrumentation => ({
       // A failed request's response is a network error (status 0), though Firefox may still
       // show the status of a response it then aborted.
       const status = done && !errorType ? xhr.status : 0;
+      // Only a header the response exposes is asked for: for any other Chromium logs "Refused
+      // to get unsafe header" to the page's console (a try cannot stop that), on every
+      // cross-origin request whose server does not expose Server-Timing.
       let timing: string | null = null;
-      try { timing = xhr.getResponseHeader('server-timing'); } catch { /* not readable */ }
+      try { if (SERVER_TIMING.test(xhr.getAllResponseHeaders())) timing = xhr.getResponseHeader('server-timing'); } catch { /* not readable */ }
       return () => { if (s.req === req) { s.req = undefined; req.end(status, errorType, timing); } };
     };
 

@@ -24,4 +24,5 @@ export const loadTwin = (): Promise<Encode> => load<{ encodeRecords: Encode }>('
 export const loadConsole = (): Promise<typeof import('../export/console.js')> => load('console');
 export const loadExponentialHistogram = (): Promise<typeof import('../sdk/exponential-histogram.js')> => load('exp-histogram');
 export const loadSelfCheck = (): Promise<typeof import('../transport/self-check.js')> => load('self-check');
+export const loadPropagationCheck = (): Promise<typeof import('../instrument/propagation-check.js')> => load('propagation-check');
 export const loadReplay = (): Promise<typeof import('../export/replay.js')> => load('replay');

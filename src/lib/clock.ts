@@ -14,8 +14,15 @@ export function toMs(t: unknown): number | undefined {
   let ms: number | undefined;
   // A DOMHighResTimeStamp (performance.now()) is far below any epoch time in ms.
   if (typeof t === 'number') ms = t < 1e12 && perf ? origin + t : t;
-  else if (t instanceof Date) ms = t.getTime();
-  else if (Array.isArray(t) && t.length === 2 && typeof t[0] === 'number' && typeof t[1] === 'number') ms = t[0] * 1e3 + t[1] / 1e6;
+  else if (t && typeof t === 'object') {
+    // A caller's object: a Date subclass's getTime, a Proxy's traps or an array's getters may throw.
+    try {
+      if (t instanceof Date) ms = t.getTime();
+      else if (Array.isArray(t) && t.length === 2 && typeof t[0] === 'number' && typeof t[1] === 'number') ms = t[0] * 1e3 + t[1] / 1e6;
+    } catch {
+      return undefined;
+    }
+  }
   // An invalid Date or a NaN is no time, nor is one before 1970 or past what OTLP's uint64
   // nanoseconds hold (microseconds taken for ms, say): the caller's default (now) applies.
   return ms !== undefined && ms >= 0 && ms < 18446744073709 ? ms : undefined;

@@ -15,7 +15,9 @@ export const W_CSP = 'PLUME_W011'; // debug self-check: connect-src blocks the c
 export const W_UNSUPPORTED = 'PLUME_W012'; // debug: the engine lacks an API; that capability is off
 export const W_RELAY_SHARED_LIMIT = 'PLUME_W013'; // relay: no vouched-for client address: one rate bucket for all (said once)
 export const W_RELAY_COLLECTOR = 'PLUME_W014'; // relay: the collector's answer was not passed on as is; its own words
+export const W_PROPAGATION_CORS = 'PLUME_W015'; // an origin we send traceparent to: its CORS does not allow it
 export const W_SYMBOLICATION = 'PLUME_W016'; // edge symbolication: stacks left as they came (a map missing or refused, a request)
+export const W_GLOBALS = 'PLUME_W017'; // @opentelemetry/api: another SDK is registered there; Plume's own API still works
 
 let debugMode = false;
 const said = new Set<string>();

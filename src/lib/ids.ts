@@ -30,8 +30,9 @@ export const INVALID_TRACE_ID = '00000000000000000000000000000000';
 export const INVALID_SPAN_ID = '0000000000000000';
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
-export const isValidTraceId = (id: string): boolean => TRACE_ID.test(id) && id !== INVALID_TRACE_ID;
-export const isValidSpanId = (id: string): boolean => SPAN_ID.test(id) && id !== INVALID_SPAN_ID;
+// A string first: a caller's object would be coerced by test(), and its toString may throw.
+export const isValidTraceId = (id: unknown): id is string => typeof id === 'string' && TRACE_ID.test(id) && id !== INVALID_TRACE_ID;
+export const isValidSpanId = (id: unknown): id is string => typeof id === 'string' && SPAN_ID.test(id) && id !== INVALID_SPAN_ID;
 
 // Nibble values by char code, for '0'-'9' and 'a'-'f' (ids are validated lowercase hex).
 const NIBBLE = new Uint8Array(103);

@@ -36,10 +36,22 @@ let room = 0; // values the body being written may still hold
  * OTel's AnyValue has it), a Date its ISO string. Functions, symbols, an invalid Date and a
  * property whose getter throws become empty values; strings and bytes are cut to maxLen. An
  * object or array nested deeper than MAX_VALUE_DEPTH levels (encode/layout.ts: what every
- * common receiver reads), one that holds itself (a cycle), or one whose members no longer
- * fit in the body's MAX_BODY_VALUES becomes an empty value and is cut: returns how many were.
+ * common receiver reads), one that holds itself (a cycle), one whose members no longer fit in
+ * the body's MAX_BODY_VALUES, or a value that cannot be read (a getter, a Proxy trap or a Date
+ * method that throws) becomes an empty value and is cut: returns how many were.
  */
 function writeBody(rec: Records, slot: number, v: unknown, maxLen: number, depth: number, seen: Set<object>): number {
+  try {
+    return writeAny(rec, slot, v, maxLen, depth, seen);
+  } catch {
+    // Slots it allocated stay unreferenced; this one says empty.
+    rec.words[slot + SLOT_KIND] = VALUE_EMPTY;
+    if (v && typeof v === 'object') seen.delete(v);
+    return 1;
+  }
+}
+
+function writeAny(rec: Records, slot: number, v: unknown, maxLen: number, depth: number, seen: Set<object>): number {
   if (v instanceof Uint8Array) {
     rec.words[slot + SLOT_KIND] = VALUE_BYTES;
     rec.words[slot + SLOT_LO] = rec.bytes(v.length > maxLen ? v.subarray(0, maxLen) : v);

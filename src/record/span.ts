@@ -31,7 +31,7 @@ export function writeSpan(batch: RecordBatch, s: FinishedSpan): void {
   }
   let w = rec.words;
   w[at + SPAN_BITS] = bits;
-  w[at + SPAN_TRACE_STATE] = rec.str(sc.traceState ?? '');
+  w[at + SPAN_TRACE_STATE] = rec.str(sc.traceState ? sc.traceState.serialize() : '');
   w[at + SPAN_FLAGS] = (sc.traceFlags & 0xff) | HAS_IS_REMOTE | (s.parentIsRemote ? IS_REMOTE : 0);
   w[at + SPAN_NAME] = rec.str(s.name);
   w[at + SPAN_KIND] = s.kind + 1;
@@ -74,7 +74,7 @@ export function writeSpan(batch: RecordBatch, s: FinishedSpan): void {
       hexInto(l.context.traceId, rec.wordBytes, (lk + LINK_TRACE_ID) << 2);
       hexInto(l.context.spanId, rec.wordBytes, (lk + LINK_SPAN_ID) << 2);
       w[lk + LINK_BITS] = ID_HAS_TRACE | ID_HAS_SPAN;
-      w[lk + LINK_TRACE_STATE] = rec.str(l.context.traceState ?? '');
+      w[lk + LINK_TRACE_STATE] = rec.str(l.context.traceState ? l.context.traceState.serialize() : '');
       w[lk + LINK_FLAGS] = (l.context.traceFlags & 0xff) | HAS_IS_REMOTE | (l.context.isRemote ? IS_REMOTE : 0);
       const cut = writeAttributes(rec, lk + LINK_ATTRS, l.attributes);
       rec.words[lk + LINK_DROPPED] = l.dropped + cut;

@@ -5,8 +5,9 @@
 // null) - copied, so a later change to the caller's array does not change what was recorded.
 // Ignored, not counted: undefined and null values (the OTel API treats them as "unset").
 // Dropped and counted in dropped_attributes_count: objects, functions, symbols, bigints
-// outside int64, arrays holding anything else (cyclic ones included), empty keys, and
-// attributes beyond the count limit. Nothing here throws.
+// outside int64, arrays holding anything else (cyclic ones included), empty keys, attributes
+// beyond the count limit, and values that cannot be read (a getter or a Proxy trap that
+// throws). Nothing here throws.
 
 export type AttrPrimitive = string | number | boolean | bigint;
 export type AttrValue = AttrPrimitive | (AttrPrimitive | null | undefined)[];
@@ -38,14 +39,20 @@ function primitive(v: unknown, maxLen: number): AttrPrimitive | null | undefined
 
 /** The value to record, undefined to ignore, or DROP to drop and count. */
 export function sanitize(v: unknown, maxLen: number): AttrValue | undefined | typeof DROP {
-  if (Array.isArray(v)) {
-    const out: (AttrPrimitive | null | undefined)[] = [];
-    for (let k = 0; k < v.length; k++) {
-      const p = primitive(v[k], maxLen);
-      if (p === DROP) return DROP;
-      out.push(p);
+  if (v !== null && typeof v === 'object') {
+    // A caller's object: reading it (a revoked Proxy, a getter among the elements) may throw.
+    try {
+      if (!Array.isArray(v)) return DROP;
+      const out: (AttrPrimitive | null | undefined)[] = [];
+      for (let k = 0; k < v.length; k++) {
+        const p = primitive(v[k], maxLen);
+        if (p === DROP) return DROP;
+        out.push(p);
+      }
+      return out;
+    } catch {
+      return DROP;
     }
-    return out;
   }
   const p = primitive(v, maxLen);
   return p === null ? undefined : p;
@@ -78,7 +85,18 @@ export class AttributeBag {
 
   setAll(attrs: unknown): void {
     if (!attrs || typeof attrs !== 'object') return;
-    for (const key of Object.keys(attrs)) this.set(key, (attrs as Record<string, unknown>)[key]);
+    let keys: string[];
+    // A Proxy whose ownKeys trap throws: nothing can be read of it, one attribute counted.
+    try { keys = Object.keys(attrs); } catch { this.dropped++; return; }
+    // One try around the loop (not one per value: this is the hot path); a value whose getter
+    // throws is counted and the loop goes on after it.
+    for (let k = 0; k < keys.length; k++) {
+      try {
+        for (; k < keys.length; k++) this.set(keys[k], (attrs as Record<string, unknown>)[keys[k]]);
+      } catch {
+        this.dropped++;
+      }
+    }
   }
 }
 

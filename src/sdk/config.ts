@@ -2,8 +2,13 @@
 // a value of the wrong type warns and is ignored; a number out of range is clamped; a
 // missing or unparsable endpoint (without a custom transport) is a TypeError.
 import { warn, W_CLAMPED, W_UNKNOWN_KEY, W_WRONG_TYPE } from '../lib/diag.js';
+import { read, UNREADABLE } from '../lib/safe.js';
 import { DEFAULT_LIMITS, type Limits } from './attributes.js';
 import type { Temporality } from './meter.js';
+import type { FinishedSpan } from './span.js';
+
+/** Changes or drops a finished span: return it (changed or not) to send it, null or false to drop it. */
+export type BeforeSend = (span: FinishedSpan) => FinishedSpan | null | false | void;
 
 export type Signal = 'traces' | 'metrics' | 'logs';
 export type UrlMatcher = string | RegExp;
@@ -30,9 +35,11 @@ export interface PlumeConfig {
   ignoreUrls?: UrlMatcher[];
   redactQueryParams?: string[] | 'all';
   instrumentations?: InstrumentationsConfig;
-  beforeSend?: (span: unknown) => unknown;
+  beforeSend?: BeforeSend;
   transport?: 'auto' | 'beacon' | 'fetch' | TransportFunction;
   debug?: boolean;
+  /** Be the global SDK of @opentelemetry/api and @opentelemetry/api-logs (default true). */
+  registerGlobals?: boolean;
   limits?: Partial<Limits>;
   batch?: { maxQueueSize?: number; maxExportBatchSize?: number; scheduledDelayMillis?: number; exportTimeoutMillis?: number; maxQueueBytes?: number; persistMaxChars?: number };
   metrics?: { temporality?: Temporality; exportIntervalMillis?: number; histogramAggregation?: 'explicit' | 'exponential' };
@@ -54,9 +61,10 @@ export interface ResolvedConfig {
   ignoreUrls: UrlMatcher[];
   redactQueryParams: string[] | 'all';
   instrumentations: Required<{ [K in keyof InstrumentationsConfig]: Exclude<InstrumentationsConfig[K], undefined> }>;
-  beforeSend?: (span: unknown) => unknown;
+  beforeSend?: BeforeSend;
   transport: 'auto' | 'beacon' | 'fetch' | TransportFunction;
   debug: boolean;
+  registerGlobals: boolean;
   limits: Limits;
   batch: { maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMillis: number; exportTimeoutMillis: number; maxQueueBytes: number; persistMaxChars: number };
   metrics: { temporality: Temporality; exportIntervalMillis: number; histogramAggregation: 'explicit' | 'exponential' };
@@ -77,7 +85,7 @@ const SCHEMA: Spec = {
   endpoint: 's', headers: 'h', serviceName: 's', serviceVersion: 's', environment: 's', resource: 'o',
   sampleRate: [0, 1], propagateTraceHeaderCorsUrls: 'm', ignoreUrls: 'm', redactQueryParams: 'r',
   instrumentations: { fetch: 'i', xhr: 'i', navigation: 'b', errors: 'i', webVitals: 'b' },
-  beforeSend: 'f', transport: 't', debug: 'b', gzip: 'b', encoder: ['auto', 'wasm', 'js'], wasm: 'w',
+  beforeSend: 'f', transport: 't', debug: 'b', registerGlobals: 'b', gzip: 'b', encoder: ['auto', 'wasm', 'js'], wasm: 'w',
   limits: { attributeCount: COUNT, attributeValueLength: [16, 1 << 20], eventCount: COUNT, linkCount: COUNT },
   batch: {
     maxQueueSize: [1, 100_000], maxExportBatchSize: [1, 10_000], scheduledDelayMillis: [0, 600_000],
@@ -93,7 +101,7 @@ const defaults = (): Omit<ResolvedConfig, 'endpoint' | 'transport'> => ({
   headers: {}, serviceName: 'unknown_service', serviceVersion: '', environment: '', resource: {}, sampleRate: 1,
   propagateTraceHeaderCorsUrls: [], ignoreUrls: [], redactQueryParams: [],
   instrumentations: { fetch: true, xhr: true, navigation: true, errors: true, webVitals: true },
-  debug: false, gzip: false, encoder: 'auto',
+  debug: false, registerGlobals: true, gzip: false, encoder: 'auto',
   limits: { ...DEFAULT_LIMITS },
   batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000, maxQueueBytes: 4 << 20, persistMaxChars: 2_000_000 },
   metrics: { temporality: 'delta', histogramAggregation: 'explicit', exportIntervalMillis: 60_000 },
@@ -125,8 +133,9 @@ function validate(given: Record<string, unknown>, spec: Spec, out: Record<string
     const path = `config.${prefix}${key}`;
     // Own keys only: 'constructor' or 'toString' are no options.
     const kind = Object.prototype.hasOwnProperty.call(spec, key) ? spec[key] : undefined;
-    const v = given[key];
+    const v = read(given, key);
     if (!kind) warn(W_UNKNOWN_KEY, `${path} is not a Plume option; ignored`);
+    else if (v === UNREADABLE) warn(W_WRONG_TYPE, `${path} could not be read (its getter threw); ignored`);
     else if (v === undefined) continue;
     else if (kind === 'i' && isObject(v)) {
       const options: Record<string, unknown> = {};
@@ -157,8 +166,14 @@ function validate(given: Record<string, unknown>, spec: Spec, out: Record<string
 export function resolveConfig(input: unknown, baseUrl: string | undefined, defaultsFor: Partial<PlumeConfig> = {}): ResolvedConfig {
   const out = defaults() as Record<string, unknown>;
   if (defaultsFor.serviceName) out.serviceName = defaultsFor.serviceName;
-  if (isObject(input)) validate(input, SCHEMA, out, '');
-  else if (input !== undefined) warn(W_WRONG_TYPE, 'config: expected an object; using defaults');
+  if (isObject(input)) {
+    // A config whose keys or values cannot be read (a Proxy's traps): what was read stands.
+    try {
+      validate(input, SCHEMA, out, '');
+    } catch {
+      warn(W_WRONG_TYPE, 'config could not be read to the end (a getter or Proxy trap threw); the rest is ignored');
+    }
+  } else if (input !== undefined) warn(W_WRONG_TYPE, 'config: expected an object; using defaults');
   const transport = (out.transport ?? defaultsFor.transport ?? 'auto') as ResolvedConfig['transport'];
   if (transport === 'beacon' && Object.keys(out.headers as object).length) {
     warn(W_WRONG_TYPE, "config.headers: transport 'beacon' cannot send headers, so they are not sent; use 'auto' or 'fetch' (or relay() on the edge)");

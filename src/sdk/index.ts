@@ -7,6 +7,7 @@ import { now } from '../lib/clock.js';
 import { setDebug } from '../lib/diag.js';
 import { loadConsole } from '../lib/chunks.js';
 import { once } from '../lib/once.js';
+import { str } from '../lib/safe.js';
 import { Exporter, type DebugSink, type ItemAttributes } from '../export/exporter.js';
 import type { FinishedSpan } from './span.js';
 import type { MetricData } from '../record/metric.js';
@@ -14,12 +15,15 @@ import { createTransport, type Transport } from '../transport/index.js';
 import type { Attributes } from './attributes.js';
 import { cleanAttributes } from './attributes.js';
 import type { ResolvedConfig } from './config.js';
-import { context } from './context.js';
+import { context, type ContextAPI } from './context.js';
 import { Logger } from './logger.js';
-import { createMeter, type Meter } from './meter.js';
-import { propagation } from './propagation.js';
+import { createMeter, type Meter, type SdkMeter } from './meter.js';
+import type {
+  Logger as ApiLogger, LoggerOptions, LoggerProvider, MeterOptions, MeterProvider, Tracer as ApiTracer, TracerOptions, TracerProvider,
+} from './otel-api.js';
+import { propagation, type PropagationAPI } from './propagation.js';
 import type { RootSampler } from './sampler.js';
-import { snapshotSpan, type Span } from './span.js';
+import { snapshotSpan, type RecordingSpan } from './span.js';
 import { Tracer } from './tracer.js';
 
 export const SDK_VERSION = '0.1.0';
@@ -35,15 +39,22 @@ export interface CoreOptions {
   transport?: Transport;
 }
 
+/** What init() returns. Its tracers, meters, loggers, contexts and baggage are @opentelemetry/api's types. */
 export interface Plume {
-  tracer: Tracer;
+  /** Plume's own tracer, meter and logger (scope "plume"). */
+  tracer: ApiTracer;
   meter: Meter;
-  logger: Logger;
-  getTracer(name: string, version?: string): Tracer;
-  getMeter(name: string, version?: string): Meter;
-  getLogger(name: string, version?: string): Logger;
-  context: typeof context;
-  propagation: typeof propagation;
+  logger: ApiLogger;
+  /** A tracer, meter or logger for a named scope (a library's name and version); the same one for the same name and version. */
+  getTracer(name: string, version?: string, options?: TracerOptions): ApiTracer;
+  getMeter(name: string, version?: string, options?: MeterOptions): Meter;
+  getLogger(name: string, version?: string, options?: LoggerOptions): ApiLogger;
+  /** The providers @opentelemetry/api is given (registerGlobals), for registerInstrumentations({ tracerProvider, ... }) without it. */
+  tracerProvider: TracerProvider;
+  meterProvider: MeterProvider;
+  loggerProvider: LoggerProvider;
+  context: ContextAPI;
+  propagation: PropagationAPI;
   /**
    * Sends everything recorded so far; resolves when each request has been answered once, or
    * at once while the collector has asked for a pause (Retry-After, backoff): what waits then
@@ -87,7 +98,7 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
   const tracerCore = {
     limits: config.limits,
     sampleRoot: opts.sampleRoot,
-    sink: { onEnd: (span: Span) => exporter.onSpanEnd(span) },
+    sink: { onEnd: (span: RecordingSpan) => exporter.onSpanEnd(span) },
     enabled: isEnabled,
   };
   const loggerCore = {
@@ -105,13 +116,16 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
   const cache = <T>(make: (name: string, version?: string) => T) => {
     const m = new Map<string, T>();
     return (name: string, version?: string): T => {
-      const key = `${name}@${version ?? ''}`;
+      // A caller's name or version whose toString throws is no name: ''.
+      const n = str(name) ?? '';
+      const ver = version === undefined ? undefined : str(version) ?? '';
+      const key = `${n}@${ver ?? ''}`;
       let v = m.get(key);
-      if (!v) m.set(key, (v = make(String(name), version === undefined ? undefined : String(version))));
+      if (!v) m.set(key, (v = make(n, ver)));
       return v;
     };
   };
-  const meters: Meter[] = [];
+  const meters: SdkMeter[] = [];
   const getTracer = cache((name, version) => new Tracer({ name, version }, tracerCore));
   const getLogger = cache((name, version) => new Logger({ name, version }, loggerCore));
   const getMeter = cache((name, version) => {
@@ -144,6 +158,7 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
     meter: getMeter('plume', SDK_VERSION),
     logger: getLogger('plume', SDK_VERSION),
     getTracer, getMeter, getLogger,
+    tracerProvider: { getTracer }, meterProvider: { getMeter }, loggerProvider: { getLogger },
     context, propagation,
     exporter, config,
     get resource() { return resource(); },

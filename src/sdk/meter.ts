@@ -1,15 +1,21 @@
 // Meter: OTel API instruments, aggregated in memory per attribute set, written into records
 // at each collection. Delta temporality by default (each collection reports what happened
-// since the last; a page view is not a long-lived process), cumulative on request.
+// since the last; a page view is not a long-lived process), cumulative on request. Observable
+// instruments report through their callbacks and the meter's batch callbacks, each run once
+// per collection, batch callbacks first.
 import { DATA_EXP_HISTOGRAM, DATA_GAUGE, DATA_HISTOGRAM, DATA_SUM } from '../encode/layout.js';
 import { now } from '../lib/clock.js';
 import { guard, warn, warnOnce, W_CALLBACK, W_WRONG_TYPE } from '../lib/diag.js';
+import { errorText, readOr, str } from '../lib/safe.js';
 import { cleanAttributes, type Attributes, type Limits } from './attributes.js';
 import { context, type Context } from './context.js';
+import type {
+  BatchObservableCallback, Histogram, Meter as ApiMeter, MetricAttributes, MetricOptions, Observable, ObservableCallback, ObservableResult,
+} from './otel-api.js';
 import type { ExponentialHistogram } from './exponential-histogram.js';
 import { loadExponentialHistogram } from '../lib/chunks.js';
-import type { Scope } from './span.js';
-import { getSpan, TRACE_FLAG_SAMPLED } from './span-context.js';
+import { RecordingSpan, type Scope } from './span.js';
+import { getSpan, spanContextOf, TRACE_FLAG_SAMPLED } from './span-context.js';
 import type { Exemplar, MetricData } from '../record/metric.js';
 
 export type Temporality = 'delta' | 'cumulative';
@@ -17,12 +23,11 @@ export type Temporality = 'delta' | 'cumulative';
 /** OTel's default explicit bucket boundaries. */
 export const DEFAULT_BOUNDARIES = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
 
-export interface InstrumentOptions {
-  description?: string;
-  unit?: string;
-  /** OTel's ValueType: 0 | 'int' for integers, anything else double. */
-  valueType?: number | string;
-  advice?: { explicitBucketBoundaries?: number[] };
+/** The API's ValueType: INT 0, DOUBLE 1. */
+export const ValueType = { INT: 0, DOUBLE: 1 } as const;
+
+/** The API's MetricOptions, and Plume's one more. */
+export interface InstrumentOptions extends MetricOptions {
   /** Plume: aggregate this histogram as a base-2 exponential histogram. */
   aggregation?: 'explicit' | 'exponential';
 }
@@ -34,10 +39,6 @@ export interface MeterCore {
   enabled(): boolean;
 }
 
-type Observer = (r: { observe(value: number, attributes?: Record<string, unknown>): void }) => void;
-type Add = { add(v: number, a?: Record<string, unknown>, c?: Context): void };
-type Rec = { record(v: number, a?: Record<string, unknown>, c?: Context): void };
-type Observable = { addCallback(cb: Observer): void; removeCallback(cb: unknown): void };
 
 // An instrument's kind: its OTLP data kind (DATA_SUM, DATA_GAUGE or DATA_HISTOGRAM) plus these.
 const MONOTONIC = 8;
@@ -92,7 +93,8 @@ const OVERFLOW_KEY = /* @__PURE__ */ keyOf(OVERFLOW);
 /** The exemplar for a measurement made inside a sampled span (OTel's trace_based filter). */
 function exemplarFor(value: number, isInt: boolean, ctx: Context): Exemplar | undefined {
   const span = getSpan(ctx);
-  const sc = span?.isRecording() && span.spanContext();
+  // Ours while it records; anyone else's (another SDK's, a remote parent) by its sampled flag.
+  const sc = span instanceof RecordingSpan ? span.isRecording() && span.spanContext() : spanContextOf(span);
   return sc && sc.traceFlags & TRACE_FLAG_SAMPLED ? { time: now(), value, isInt, traceId: sc.traceId, spanId: sc.spanId } : undefined;
 }
 
@@ -100,16 +102,22 @@ interface InstrumentStorage {
   key: string;
   exponential: boolean;
   record(value: unknown, attributes: unknown, ctx: Context): void;
-  callbacks: Observer[];
+  callbacks: ObservableCallback[];
+  /** Observable instruments: a value observed in this collection (by a callback or a batch callback). */
+  observe(value: unknown, attributes: unknown): void;
   collect(): MetricData | undefined;
 }
 
 function instrumentStorage(name: string, kind: number, options: InstrumentOptions, scope: Scope, core: MeterCore): InstrumentStorage {
   const cells = new Map<string, Cell>();
   const data = dataKindOf(kind);
-  const isInt = options.valueType === 0 || options.valueType === 'int';
+  const isInt = options.valueType === 0 /* ValueType.INT */ || (options.valueType as unknown) === 'int';
   const b = options.advice?.explicitBucketBoundaries;
-  const bounds = Array.isArray(b) && b.every((x, k) => typeof x === 'number' && (k === 0 || x > b[k - 1])) ? b.slice() : DEFAULT_BOUNDARIES;
+  let bounds = DEFAULT_BOUNDARIES;
+  // The caller's array, copied once (its elements may be getters that throw: then the default).
+  try {
+    if (Array.isArray(b) && b.every((x, k) => typeof x === 'number' && (k === 0 || x > b[k - 1]))) bounds = b.slice();
+  } catch { /* the default */ }
   const exponential = data === DATA_HISTOGRAM && (options.aggregation ?? core.histogramAggregation) === 'exponential';
   if (exponential) void loadExp();
   // OTel's delta preference: counters and histograms as deltas, up-down counters cumulative
@@ -144,10 +152,13 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
     key: `${name}/${kind}`,
     exponential,
     callbacks: [],
+    observe(value, attributes) {
+      if (core.enabled() && typeof value === 'number' && Number.isFinite(value)) cell(attributes).observed = value;
+    },
     record(value, attributes, ctx) {
       if (!core.enabled()) return;
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        warnOnce(W_WRONG_TYPE, `${name}: measurement ${String(value)} is not a finite number; ignored`);
+        warnOnce(W_WRONG_TYPE, `${name}: measurement ${str(value) ?? typeof value} is not a finite number; ignored`);
         return;
       }
       if (value < 0 && (kind & MONOTONIC || data === DATA_HISTOGRAM)) {
@@ -174,22 +185,8 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
       if (ex) c.exemplar = ex;
     },
     collect() {
-      const failed = (e: unknown) => warnOnce(W_CALLBACK, `observable callback for ${name} threw: ${(e as Error)?.message ?? e}`);
-      for (const cb of s.callbacks) {
-        try {
-          const r = cb({
-            observe: (value, attributes) => {
-              if (typeof value === 'number' && Number.isFinite(value)) cell(attributes).observed = value;
-            },
-          }) as unknown;
-          // An async callback (the OTel API allows one): collection is synchronous here, as a
-          // page going away needs it, so its observations count in the next collection; its
-          // rejection is ours to handle, not the page's.
-          if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).then(undefined, failed);
-        } catch (e) {
-          failed(e);
-        }
-      }
+      const result: ObservableResult = { observe: (value, attributes) => s.observe(value, attributes) };
+      for (const cb of s.callbacks) runCallback(name, () => cb(result));
       const t = now();
       const points: MetricData['points'] = [];
       let dataKind = data;
@@ -231,8 +228,8 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
       }
       return points.length ? {
         name,
-        description: String(options.description ?? ''),
-        unit: String(options.unit ?? ''),
+        description: options.description ?? '',
+        unit: options.unit ?? '',
         dataKind,
         temporality: data === DATA_GAUGE ? 0 : delta ? 1 : 2,
         monotonic: !!(kind & MONOTONIC),
@@ -244,46 +241,97 @@ function instrumentStorage(name: string, kind: number, options: InstrumentOption
   return s;
 }
 
+/**
+ * The caller's options, read once (a getter or Proxy trap that throws leaves that option
+ * out); description and unit are kept only as strings.
+ */
+function instrumentOptions(given: unknown): InstrumentOptions {
+  if (!given || typeof given !== 'object') return {};
+  const [description, unit, valueType, advice, aggregation] =
+    ['description', 'unit', 'valueType', 'advice', 'aggregation'].map((k) => readOr(given, k));
+  return {
+    description: typeof description === 'string' ? description : undefined,
+    unit: typeof unit === 'string' ? unit : undefined,
+    valueType: valueType as InstrumentOptions['valueType'],
+    advice: advice && typeof advice === 'object'
+      ? { explicitBucketBoundaries: readOr(advice, 'explicitBucketBoundaries') as number[] } : undefined,
+    aggregation: aggregation as InstrumentOptions['aggregation'],
+  };
+}
+
+/**
+ * Runs an observable callback of the caller's. An async one (the OTel API allows it):
+ * collection is synchronous here, as a page going away needs it, so what it observes counts
+ * in the next collection; its rejection is ours to handle, not the page's.
+ */
+function runCallback(name: string, cb: () => unknown): void {
+  const failed = (e: unknown) => warnOnce(W_CALLBACK, `observable callback for ${name} threw: ${errorText(e)}`);
+  try {
+    const r = cb();
+    if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).then(undefined, failed);
+  } catch (e) {
+    failed(e);
+  }
+}
+
 const noop = { add() {}, record() {}, addCallback() {}, removeCallback() {} };
 
-export interface Meter {
-  createCounter(name: string, options?: InstrumentOptions): Add;
-  createUpDownCounter(name: string, options?: InstrumentOptions): Add;
-  createHistogram(name: string, options?: InstrumentOptions): Rec;
-  createGauge(name: string, options?: InstrumentOptions): Rec;
-  createObservableCounter(name: string, options?: InstrumentOptions): Observable;
-  createObservableUpDownCounter(name: string, options?: InstrumentOptions): Observable;
-  createObservableGauge(name: string, options?: InstrumentOptions): Observable;
+/** The API's Meter, with Plume's histogram option (aggregation). */
+export interface Meter extends ApiMeter {
+  createHistogram<A extends MetricAttributes = MetricAttributes>(name: string, options?: InstrumentOptions): Histogram<A>;
+}
+
+/** A meter, and what the core needs of it. */
+export interface SdkMeter extends Meter {
   /** Resolves once on-demand aggregation code this meter needs has arrived. */
   ready(): Promise<unknown>;
   collect(): MetricData[];
 }
 
-export function createMeter(scope: Scope, core: MeterCore): Meter {
+export function createMeter(scope: Scope, core: MeterCore): SdkMeter {
   const storages: InstrumentStorage[] = [];
+  // Which storage an observable handed out is, for batch callbacks' observe(instrument, ...).
+  const observables = new WeakMap<object, InstrumentStorage>();
+  const batches: { cb: BatchObservableCallback; of: Set<InstrumentStorage> }[] = [];
   const create = (name: string, kind: number, options?: InstrumentOptions): InstrumentStorage | undefined => {
     if (typeof name !== 'string' || !NAME.test(name)) {
-      warn(W_WRONG_TYPE, `invalid instrument name ${JSON.stringify(name)}: a no-op instrument is returned`);
+      const shown = typeof name === 'string' ? JSON.stringify(name) : `(a ${typeof name})`;
+      warn(W_WRONG_TYPE, `invalid instrument name ${shown}: a no-op instrument is returned`);
       return undefined;
     }
     let s = storages.find((x) => x.key === `${name}/${kind}`);
-    if (!s) storages.push((s = instrumentStorage(name, kind, options && typeof options === 'object' ? options : {}, scope, core)));
+    if (!s) storages.push((s = instrumentStorage(name, kind, instrumentOptions(options), scope, core)));
     return s;
   };
   const sync = (kind: number) => (name: string, options?: InstrumentOptions) => {
     const s = create(name, kind, options);
     if (!s) return noop;
-    const fn = (value: number, attributes?: Record<string, unknown>, ctx?: Context) =>
+    const fn = (value: number, attributes?: object, ctx?: Context) =>
       guard(() => s.record(value, attributes, ctx ?? context.active()));
     return dataKindOf(kind) === DATA_SUM ? { add: fn } : { record: fn };
   };
   const observable = (kind: number) => (name: string, options?: InstrumentOptions): Observable => {
     const s = create(name, kind | OBSERVABLE, options);
-    return s ? {
-      addCallback: (cb) => { if (typeof cb === 'function') s.callbacks.push(cb); },
+    if (!s) return noop;
+    const o: Observable = {
+      addCallback: (cb) => { if (typeof cb === 'function' && !s.callbacks.includes(cb)) s.callbacks.push(cb); },
       removeCallback: (cb) => { s.callbacks = s.callbacks.filter((c) => c !== cb); },
-    } : noop;
+    };
+    observables.set(o, s);
+    return o;
   };
+  // The API's batch callbacks, as OTel's SDK keeps them: one registration per callback and
+  // set of (this meter's observable) instruments; an observation for any other is ignored.
+  const storagesOf = (list: unknown): Set<InstrumentStorage> => {
+    const out = new Set<InstrumentStorage>();
+    if (!Array.isArray(list)) return out;
+    for (const o of list) {
+      const s = o && typeof o === 'object' ? observables.get(o) : undefined;
+      if (s) out.add(s);
+    }
+    return out;
+  };
+  const same = (a: Set<InstrumentStorage>, b: Set<InstrumentStorage>) => a.size === b.size && [...a].every((x) => b.has(x));
   return {
     createCounter: sync(DATA_SUM | MONOTONIC) as Meter['createCounter'],
     createUpDownCounter: sync(DATA_SUM) as Meter['createUpDownCounter'],
@@ -292,8 +340,26 @@ export function createMeter(scope: Scope, core: MeterCore): Meter {
     createObservableCounter: observable(DATA_SUM | MONOTONIC),
     createObservableUpDownCounter: observable(DATA_SUM),
     createObservableGauge: observable(DATA_GAUGE),
+    addBatchObservableCallback(cb, list) {
+      const of = storagesOf(list);
+      if (typeof cb !== 'function' || !of.size || batches.some((b) => b.cb === cb && same(b.of, of))) return;
+      batches.push({ cb: cb as BatchObservableCallback, of });
+    },
+    removeBatchObservableCallback(cb, list) {
+      const of = storagesOf(list);
+      const k = batches.findIndex((b) => b.cb === cb && same(b.of, of));
+      if (k >= 0) batches.splice(k, 1);
+    },
     ready: () => (storages.some((s) => s.exponential) ? loadExp() : Promise.resolve()),
     collect: () => {
+      for (const { cb, of } of batches) {
+        runCallback('a batch callback', () => cb({
+          observe: (o, value, attributes) => {
+            const s = o && typeof o === 'object' ? observables.get(o) : undefined;
+            if (s && of.has(s)) s.observe(value, attributes);
+          },
+        }));
+      }
       const out: MetricData[] = [];
       for (const s of storages) {
         const m = guard(() => s.collect());

@@ -1,23 +1,30 @@
-// W3C Trace Context (traceparent, tracestate) and W3C Baggage, inject and extract.
+// W3C Trace Context (traceparent, tracestate) and W3C Baggage, inject and extract: the OTel
+// API's propagation object, and the TextMapPropagator Plume registers for @opentelemetry/api.
+// Carriers, getters and setters are the caller's: nothing they throw reaches the caller.
 import { isValidSpanId, isValidTraceId } from '../lib/ids.js';
 import { context, type Context } from './context.js';
-import { Baggage, BAGGAGE_KEY, getBaggage, getSpan, remoteSpan, setBaggage, setSpan, type BaggageEntry, type BaggageLike, type SpanContext } from './span-context.js';
+import type { Baggage as ApiBaggage, BaggageEntry, TextMapGetter, TextMapSetter } from './otel-api.js';
+import {
+  Baggage, BAGGAGE_KEY, baggageMetadata, getBaggage, getSpan, remoteSpan, setBaggage, setSpan, spanContextOf, withValue,
+  type BaggageLike, type SpanContext,
+} from './span-context.js';
+import { parseTraceState } from './trace-state.js';
 
-export interface Setter<C> { set(carrier: C, key: string, value: string): void }
-export interface Getter<C> { get(carrier: C, key: string): string | string[] | undefined | null }
+export type { TextMapGetter, TextMapSetter } from './otel-api.js';
 
 type HeaderBag = Record<string, string> | Headers | { set(k: string, v: string): void; get?(k: string): string | null };
-const defaultSetter: Setter<HeaderBag> = {
+const defaultSetter: TextMapSetter<HeaderBag> = {
   set(c, k, v) {
     if (c == null) return;
     if (typeof (c as Headers).set === 'function') (c as Headers).set(k, v);
     else (c as Record<string, string>)[k] = v;
   },
 };
-const defaultGetter: Getter<HeaderBag> = {
+const defaultGetter: TextMapGetter<HeaderBag> = {
+  keys: (c) => (c == null ? [] : typeof (c as Headers).keys === 'function' ? [...(c as Headers).keys()] : Object.keys(c)),
   get(c, k) {
     if (c == null) return undefined;
-    if (typeof (c as Headers).get === 'function') return (c as Headers).get(k);
+    if (typeof (c as Headers).get === 'function') return (c as Headers).get(k) ?? undefined;
     const rec = c as Record<string, string>;
     if (k in rec) return rec[k];
     const lower = k.toLowerCase();
@@ -44,26 +51,6 @@ export function parseTraceparent(value: string | null | undefined): SpanContext 
 export const formatTraceparent = (sc: SpanContext): string =>
   `00-${sc.traceId}-${sc.spanId}-${(sc.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
 
-// W3C Trace Context keys: a simple key starts with a letter; a multi-tenant key is
-// tenant@system, the system id 1-14 characters from a letter.
-const TRACESTATE_MEMBER = /^([a-z][_0-9a-z\-*/]{0,255}|[a-z0-9][_0-9a-z\-*/]{0,240}@[a-z][_0-9a-z\-*/]{0,13})=[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
-/** Keeps tracestate only if every list member is valid and its keys unique (spec: otherwise discard it), at most 32 members. */
-export function sanitizeTracestate(value: string | null | undefined): string | undefined {
-  if (!value) return undefined;
-  const members = value.split(',').map((s) => s.trim()).filter(Boolean);
-  const keys = new Set<string>();
-  for (const m of members) {
-    const k = TRACESTATE_MEMBER.exec(m)?.[1];
-    if (!k || keys.has(k)) return undefined;
-    keys.add(k);
-  }
-  return members.length > 32 ? undefined : members.join(',');
-}
-
-function first(v: string | string[] | undefined | null): string | undefined {
-  return Array.isArray(v) ? v.join(',') : v ?? undefined;
-}
-
 export function parseBaggage(value: string | undefined): Baggage | undefined {
   if (!value) return undefined;
   const out = new Map<string, BaggageEntry>();
@@ -74,7 +61,9 @@ export function parseBaggage(value: string | undefined): Baggage | undefined {
     const key = kv.slice(0, eq).trim();
     if (!key) continue;
     try {
-      out.set(key, { value: decodeURIComponent(kv.slice(eq + 1).trim()), metadata: meta.length ? meta.join(';') : undefined });
+      const e: BaggageEntry = { value: decodeURIComponent(kv.slice(eq + 1).trim()) };
+      if (meta.length) e.metadata = baggageMetadata(meta.join(';'));
+      out.set(key, e);
     } catch {
       // A malformed percent-encoding drops that member only.
     }
@@ -84,7 +73,21 @@ export function parseBaggage(value: string | undefined): Baggage | undefined {
 
 export function formatBaggage(b: BaggageLike): string {
   const parts: string[] = [];
-  for (const [k, { value, metadata }] of b.getAllEntries()) parts.push(`${k}=${encodeURIComponent(value)}${metadata ? `;${metadata}` : ''}`);
+  let entries: [string, BaggageEntry][];
+  try {
+    entries = b.getAllEntries();
+    if (!Array.isArray(entries)) return '';
+  } catch {
+    return '';
+  }
+  for (const entry of entries) {
+    // Anyone's baggage: an entry that cannot be read as strings is left out.
+    try {
+      const [k, { value, metadata }] = entry;
+      const meta = metadata === undefined || metadata === null ? '' : String(metadata);
+      parts.push(`${String(k)}=${encodeURIComponent(String(value))}${meta ? `;${meta}` : ''}`);
+    } catch { /* left out */ }
+  }
   // W3C Baggage limits, as OTel applies them: a member over 4096 bytes is left out, then
   // members are taken while the header stays within 180 of them and 8192 bytes; none is cut
   // (the encoded text is ASCII: characters are bytes).
@@ -97,37 +100,78 @@ export function formatBaggage(b: BaggageLike): string {
   return s;
 }
 
-/** The OTel API's `propagation` object (W3C trace context + baggage). */
-export const propagation = {
+/** getter.get, joined when it gives a list; a getter that throws gives nothing. */
+function read<C>(getter: TextMapGetter<C>, carrier: C, key: string): string | undefined {
+  try {
+    const v = getter.get(carrier, key);
+    return Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** setter.set; what a carrier or setter throws (a frozen object) stays ours. */
+function write<C>(setter: TextMapSetter<C>, carrier: C, key: string, value: string): void {
+  try { setter.set(carrier, key, value); } catch { /* not set */ }
+}
+
+/** The OTel API's `propagation` object (its PropagationAPI, W3C trace context + baggage). */
+export interface PropagationAPI {
+  inject<Carrier>(context: Context, carrier: Carrier, setter?: TextMapSetter<Carrier>): void;
+  extract<Carrier>(context: Context, carrier: Carrier, getter?: TextMapGetter<Carrier>): Context;
+  fields(): string[];
+  createBaggage(entries?: Record<string, BaggageEntry>): ApiBaggage;
+  getBaggage(context: Context): ApiBaggage | undefined;
+  getActiveBaggage(): ApiBaggage | undefined;
+  setBaggage(context: Context, baggage: ApiBaggage): Context;
+  deleteBaggage(context: Context): Context;
+}
+
+export const propagation: PropagationAPI = {
   fields: (): string[] => ['traceparent', 'tracestate', 'baggage'],
-  inject<C = HeaderBag>(ctx: Context, carrier: C, setter: Setter<C> = defaultSetter as Setter<C>): void {
-    const span = getSpan(ctx);
-    if (span) {
-      const sc = span.spanContext();
-      if (isValidTraceId(sc.traceId) && isValidSpanId(sc.spanId)) {
-        setter.set(carrier, 'traceparent', formatTraceparent(sc));
-        if (sc.traceState) setter.set(carrier, 'tracestate', sc.traceState);
-      }
+  inject<C>(ctx: Context, carrier: C, setter: TextMapSetter<C> = defaultSetter as TextMapSetter<C>): void {
+    if (!setter || typeof setter.set !== 'function') return;
+    const sc = spanContextOf(getSpan(ctx));
+    if (sc) {
+      write(setter, carrier, 'traceparent', formatTraceparent(sc));
+      const ts = sc.traceState?.serialize();
+      if (ts) write(setter, carrier, 'tracestate', ts);
     }
     const b = getBaggage(ctx);
-    const header = b && typeof b.getAllEntries === 'function' ? formatBaggage(b) : '';
-    if (header) setter.set(carrier, 'baggage', header);
+    const header = b ? formatBaggage(b) : '';
+    if (header) write(setter, carrier, 'baggage', header);
   },
-  extract<C = HeaderBag>(ctx: Context, carrier: C, getter: Getter<C> = defaultGetter as Getter<C>): Context {
-    const sc = parseTraceparent(first(getter.get(carrier, 'traceparent')));
+  extract<C>(ctx: Context, carrier: C, getter: TextMapGetter<C> = defaultGetter as TextMapGetter<C>): Context {
+    if (!getter || typeof getter.get !== 'function') return ctx;
+    const sc = parseTraceparent(read(getter, carrier, 'traceparent'));
     if (sc) {
-      sc.traceState = sanitizeTracestate(first(getter.get(carrier, 'tracestate')));
+      sc.traceState = parseTraceState(read(getter, carrier, 'tracestate'));
       ctx = setSpan(ctx, remoteSpan(sc));
     }
-    const b = parseBaggage(first(getter.get(carrier, 'baggage')));
+    const b = parseBaggage(read(getter, carrier, 'baggage'));
     return b ? setBaggage(ctx, b) : ctx;
   },
   // The OTel API's baggage calls, as users write them:
   // propagation.setBaggage(context.active(), propagation.createBaggage({ 'user.tier': { value: 'gold' } }))
-  createBaggage: (entries: Record<string, BaggageEntry> = {}): Baggage =>
-    Object.keys(entries).reduce((b, k) => b.setEntry(k, entries[k]), new Baggage()),
+  createBaggage(entries = {}) {
+    let b = new Baggage();
+    let keys: string[] = [];
+    try { keys = Object.keys(entries); } catch { /* none readable */ }
+    for (const k of keys) {
+      let e: unknown;
+      try { e = entries[k]; } catch { continue; }
+      b = b.setEntry(k, e as BaggageEntry);
+    }
+    return b;
+  },
   getBaggage,
-  getActiveBaggage: (): BaggageLike | undefined => getBaggage(context.active()),
+  getActiveBaggage: () => getBaggage(context.active()),
   setBaggage,
-  deleteBaggage: (ctx: Context): Context => ctx.deleteValue(BAGGAGE_KEY),
+  deleteBaggage: (ctx) => {
+    try {
+      return ctx.deleteValue(BAGGAGE_KEY);
+    } catch {
+      return withValue(ctx, BAGGAGE_KEY, undefined);
+    }
+  },
 };

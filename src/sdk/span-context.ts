@@ -1,46 +1,92 @@
-// SpanContext and the context keys that carry the active span and baggage.
+// SpanContext and the context keys that carry the active span and baggage. The keys are the
+// OpenTelemetry API's own (createContextKey is Symbol.for of these names), so a span or
+// baggage set through @opentelemetry/api is Plume's, and Plume's are the API's: one context.
+// What a context holds may then be anyone's (the API's NonRecordingSpan, another SDK's span,
+// a caller's object): it is read through spanContextOf(), which never throws.
 import { isValidSpanId, isValidTraceId } from '../lib/ids.js';
-import { context, type Context } from './context.js';
+import { context, ROOT_CONTEXT } from './context.js';
+import type { Baggage as ApiBaggage, BaggageEntry, BaggageEntryMetadata, Context, Span, SpanContext } from './otel-api.js';
+import { NonRecordingSpan, RecordingSpan } from './span.js';
+import { toTraceState } from './trace-state.js';
 
-export interface SpanContext {
-  traceId: string;
-  spanId: string;
-  traceFlags: number;
-  traceState?: string;
-  isRemote?: boolean;
-}
+export type { SpanContext } from './otel-api.js';
 
 export const TRACE_FLAG_SAMPLED = 1;
 
-/** Ids a span can have (lower-case hex, not all zero): a context with others is no parent. */
-export const isValidSpanContext = (sc: SpanContext | undefined): sc is SpanContext =>
-  !!sc && typeof sc.traceId === 'string' && typeof sc.spanId === 'string' && isValidTraceId(sc.traceId) && isValidSpanId(sc.spanId);
+export const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
+export const BAGGAGE_KEY = Symbol.for('OpenTelemetry Baggage Key');
 
-/** The part of a span the context layer needs: its SpanContext. */
-export interface SpanLike { spanContext(): SpanContext; isRecording(): boolean }
-
-export const SPAN_KEY = Symbol.for('plume.span');
-export const BAGGAGE_KEY = Symbol.for('plume.baggage');
-
-export const getSpan = (ctx: Context): SpanLike | undefined => ctx.getValue(SPAN_KEY) as SpanLike | undefined;
-export const setSpan = (ctx: Context, span: SpanLike): Context => ctx.setValue(SPAN_KEY, span);
-export const getActiveSpan = (): SpanLike | undefined => getSpan(context.active());
-
-/** A context whose parent is a remote span (from traceparent, Server-Timing, <meta>). */
-export function remoteSpan(sc: SpanContext): SpanLike {
-  const ctx = { ...sc, isRemote: true };
-  return { spanContext: () => ctx, isRecording: () => false };
+/** ctx.getValue(key), or undefined when ctx is not a context or its getValue throws. */
+export function contextValue(ctx: Context, key: symbol): unknown {
+  try {
+    return ctx.getValue(key);
+  } catch {
+    return undefined;
+  }
 }
 
-/** OTel's BaggageEntry: metadata is the W3C properties text (OTel's metadata object prints it). */
-export interface BaggageEntry { value: string; metadata?: { toString(): string } | string }
+/**
+ * ctx.setValue(key, value); a caller's object that is no context (or whose setValue throws)
+ * counts as the empty context, as it has nothing that could be inherited.
+ */
+export function withValue(ctx: Context, key: symbol, value: unknown): Context {
+  try {
+    const next = ctx.setValue(key, value);
+    if (next && typeof next.getValue === 'function') return next;
+  } catch { /* below */ }
+  return ROOT_CONTEXT.setValue(key, value);
+}
+
+/** The span a context holds (anyone's, as the API's getSpan gives it), or undefined. */
+export const getSpan = (ctx: Context): Span | undefined => (contextValue(ctx, SPAN_KEY) as Span | undefined) || undefined;
+export const setSpan = (ctx: Context, span: Span): Context => withValue(ctx, SPAN_KEY, span);
+export const getActiveSpan = (): Span | undefined => getSpan(context.active());
+
+/**
+ * The SpanContext of any span, if it has ids a span can have (lower-case hex, not all zero):
+ * our own spans as they are (valid by construction: no regex per child span); anyone else's
+ * read once, inside a try, into a plain object of ours (its traceState parsed by our rules),
+ * so nothing it does later can reach us. Never throws.
+ */
+export function spanContextOf(span: unknown): SpanContext | undefined {
+  if (span instanceof RecordingSpan || span instanceof NonRecordingSpan) return span.spanContext();
+  if (!span || (typeof span !== 'object' && typeof span !== 'function')) return undefined;
+  try {
+    const sc = (span as Span).spanContext();
+    if (!sc || typeof sc !== 'object') return undefined;
+    const { traceId, spanId, traceFlags, isRemote, traceState } = sc;
+    if (typeof traceId !== 'string' || typeof spanId !== 'string' || !isValidTraceId(traceId) || !isValidSpanId(spanId)) return undefined;
+    const flags = typeof traceFlags === 'number' ? traceFlags & 0xff : 0;
+    return { traceId, spanId, traceFlags: flags, isRemote: isRemote === true, traceState: toTraceState(traceState) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A context whose parent is a remote span (from traceparent, Server-Timing, <meta>). */
+export const remoteSpan = (sc: SpanContext): Span => new NonRecordingSpan({ ...sc, isRemote: true });
+
+/** The API's metadata object (its baggageEntryMetadataFromString makes the same): the W3C properties text. */
+export const baggageMetadata = (text: string): BaggageEntryMetadata => ({ toString: () => text }) as BaggageEntryMetadata;
 
 /** OTel's Baggage: immutable, every change returns a new one. */
-export class Baggage {
+export class Baggage implements ApiBaggage {
   constructor(private readonly entries: Map<string, BaggageEntry> = new Map()) {}
   getEntry(key: string): BaggageEntry | undefined { const e = this.entries.get(key); return e && { ...e }; }
   getAllEntries(): [string, BaggageEntry][] { return [...this.entries].map(([k, e]) => [k, { ...e }]); }
-  setEntry(key: string, entry: BaggageEntry): Baggage { return this.with((m) => m.set(String(key), { ...entry, value: String(entry?.value) })); }
+  /** An entry whose key or value cannot be read as a string is left out (this baggage is returned). */
+  setEntry(key: string, entry: BaggageEntry): Baggage {
+    let k: string, e: BaggageEntry;
+    try {
+      k = String(key);
+      const { value, metadata } = entry;
+      e = { value: String(value) };
+      if (metadata !== undefined) e.metadata = metadata;
+    } catch {
+      return this;
+    }
+    return this.with((m) => m.set(k, e));
+  }
   removeEntry(key: string): Baggage { return this.with((m) => m.delete(key)); }
   removeEntries(...keys: string[]): Baggage { return this.with((m) => keys.forEach((k) => m.delete(k))); }
   clear(): Baggage { return new Baggage(); }
@@ -51,7 +97,7 @@ export class Baggage {
   }
 }
 
-/** What getBaggage() needs of a baggage: ours, or @opentelemetry/api's own. */
-export type BaggageLike = Pick<Baggage, 'getAllEntries'>;
-export const getBaggage = (ctx: Context): BaggageLike | undefined => ctx.getValue(BAGGAGE_KEY) as BaggageLike | undefined;
-export const setBaggage = (ctx: Context, b: BaggageLike): Context => ctx.setValue(BAGGAGE_KEY, b);
+/** What Plume reads of a baggage: ours, or @opentelemetry/api's own (or another SDK's). */
+export type BaggageLike = Pick<ApiBaggage, 'getAllEntries'>;
+export const getBaggage = (ctx: Context): ApiBaggage | undefined => (contextValue(ctx, BAGGAGE_KEY) as ApiBaggage | undefined) || undefined;
+export const setBaggage = (ctx: Context, b: ApiBaggage): Context => withValue(ctx, BAGGAGE_KEY, b);

@@ -1,20 +1,18 @@
 // Tracer: startSpan / startActiveSpan with OTel API semantics (parent from the context,
-// options.root for a new trace, parent-based sampling).
+// options.root for a new trace, parent-based sampling). The parent may be anyone's span
+// (the API's NonRecordingSpan from wrapSpanContext, another SDK's): spanContextOf() reads it.
 import { newSpanId, newTraceId } from '../lib/ids.js';
 import { toMs } from '../lib/clock.js';
+import { readOr } from '../lib/safe.js';
 import type { Limits } from './attributes.js';
-import { context, type Context } from './context.js';
-import { NonRecordingSpan, Span, SpanKind, type AnySpan, type Link, type Scope, type SpanSink } from './span.js';
-import { getSpan, isValidSpanContext, setSpan, TRACE_FLAG_SAMPLED, type SpanContext } from './span-context.js';
+import { context, ROOT_CONTEXT } from './context.js';
+import type { Attributes, Context, Link, Span as ApiSpan, SpanOptions, Tracer as ApiTracer } from './otel-api.js';
+import { NonRecordingSpan, RecordingSpan, SpanKind, type Scope, type SpanSink } from './span.js';
+
+import { getSpan, setSpan, spanContextOf, TRACE_FLAG_SAMPLED, type SpanContext } from './span-context.js';
 import type { RootSampler } from './sampler.js';
 
-export interface SpanOptions {
-  kind?: number;
-  attributes?: Record<string, unknown>;
-  links?: Link[];
-  startTime?: unknown;
-  root?: boolean;
-}
+export type { SpanOptions } from './otel-api.js';
 
 /** What tracers share: limits, sampling and the sink. */
 export interface TracerCore {
@@ -24,37 +22,54 @@ export interface TracerCore {
   enabled(): boolean;
 }
 
-export class Tracer {
+const isContext = (c: unknown): c is Context => !!c && typeof (c as Context).getValue === 'function';
+
+export class Tracer implements ApiTracer {
   constructor(readonly scope: Scope, private readonly core: TracerCore) {}
 
-  startSpan(name: string, options: SpanOptions = {}, ctx: Context = context.active()): AnySpan {
-    const opts = options && typeof options === 'object' ? options : {};
-    const ps = opts.root ? undefined : getSpan(ctx);
-    const given = ps?.spanContext();
-    // As OTel's SDK: a parent with ids no span can have (upper-case, all zero) starts a new
-    // trace. Our own spans have valid ids by construction: no regex per child span.
-    const parent = ps instanceof Span || ps instanceof NonRecordingSpan || isValidSpanContext(given) ? given : undefined;
+  startSpan(name: string, options?: SpanOptions, ctx: Context = context.active()): ApiSpan {
+    const given = !!options && typeof options === 'object';
+    // Options are read once, into locals (no copy per span); getters or Proxy traps that throw
+    // give what can be read. An unsampled span reads nothing but root.
+    let root: unknown;
+    if (given) try { root = options.root; } catch { /* unreadable: no root */ }
+    // As OTel's SDK: a parent with ids no span can have (upper-case, all zero) starts a new trace.
+    const parent = root ? undefined : spanContextOf(getSpan(ctx));
     const traceId = parent ? parent.traceId : newTraceId();
     const sampled = this.core.enabled() && (parent ? (parent.traceFlags & TRACE_FLAG_SAMPLED) !== 0 : this.core.sampleRoot(traceId));
     const sc: SpanContext = {
       traceId, spanId: newSpanId(), traceFlags: sampled ? TRACE_FLAG_SAMPLED : 0, traceState: parent?.traceState, isRemote: false,
     };
     if (!sampled) return new NonRecordingSpan(sc);
-    const kind = typeof opts.kind === 'number' && opts.kind >= 0 && opts.kind <= 4 ? opts.kind : SpanKind.INTERNAL;
-    const span = new Span(sc, name, kind, parent ? parent.spanId : '', !!parent?.isRemote, toMs(opts.startTime), this.scope, this.core.limits, this.core.sink);
-    if (opts.attributes) span.setAttributes(opts.attributes);
-    if (opts.links) span.addLinks(opts.links);
+    let k: unknown, startTime: unknown, attributes: unknown, links: unknown;
+    if (given) {
+      try {
+        ({ kind: k, startTime, attributes, links } = options);
+      } catch {
+        [k, startTime, attributes, links] = ['kind', 'startTime', 'attributes', 'links'].map((f) => readOr(options, f));
+      }
+    }
+    const kind = typeof k === 'number' && k >= 0 && k <= 4 ? (k as SpanKind) : SpanKind.INTERNAL;
+    const span = new RecordingSpan(
+      sc, name, kind, parent ? parent.spanId : '', !!parent?.isRemote, toMs(startTime), this.scope, this.core.limits, this.core.sink);
+    if (attributes) span.setAttributes(attributes as Attributes);
+    if (links) span.addLinks(links as Link[]);
     return span;
   }
 
-  /** startActiveSpan(name, [options], [context], fn): fn runs with the span active; returns what fn returns. */
-  startActiveSpan<F extends (span: AnySpan) => unknown>(name: string, ...args: unknown[]): ReturnType<F> {
-    const fn = args.pop() as F;
+  /** fn runs with the span active; returns what fn returns. */
+  startActiveSpan<F extends (span: ApiSpan) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: ApiSpan) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: ApiSpan) => unknown>(name: string, options: SpanOptions, context: Context, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: ApiSpan) => unknown>(name: string, ...args: unknown[]): ReturnType<F> | undefined {
+    const fn = args.pop();
     // Without a function there is nothing to run the span in (OTel's SDK returns undefined too).
-    if (typeof fn !== 'function') return undefined as ReturnType<F>;
-    const [options, ctx] = args as [SpanOptions | undefined, Context | undefined];
-    const parentCtx = ctx ?? context.active();
+    if (typeof fn !== 'function') return undefined;
+    const [options, ctx] = args as [SpanOptions | undefined, unknown];
+    // As OTel's SDK: none given (or undefined) is the active one. One that is no context has
+    // nothing to inherit: as the empty one.
+    const parentCtx = ctx == null ? context.active() : isContext(ctx) ? ctx : ROOT_CONTEXT;
     const span = this.startSpan(name, options, parentCtx);
-    return context.with(setSpan(parentCtx, span), fn, undefined, span) as ReturnType<F>;
+    return context.with(setSpan(parentCtx, span), fn as (span: ApiSpan) => ReturnType<F>, undefined, span);
   }
 }

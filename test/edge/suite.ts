@@ -83,6 +83,23 @@ export function runtimeSuite(get: () => Harness): void {
     expect(h.upstream.seen.get(id)!.headers.traceparent).toBe(`00-${client.traceId}-${client.spanId}-01`);
   });
 
+  it('@opentelemetry/api inside a handler: its span is a child of the SERVER span, its fetch and log record are its', async () => {
+    const h = get();
+    const id = newId('api');
+    const { res, timing } = await request(h, `/api?id=${id}`);
+    expect(res.status).toBe(200);
+    const spans = await spansOf(h.collector, timing!.traceId, 3);
+    const server = spans.find((s) => s.kind === SERVER)!;
+    const lib = spans.find((s) => s.name === 'lib.work')!;
+    const client = spans.find((s) => s.kind === CLIENT)!;
+    expect(server.spanId).toBe(timing!.spanId);
+    expect(lib).toMatchObject({ scope: 'edge-lib', scopeVersion: '1.2.3', parentSpanId: server.spanId, service: h.service });
+    expect(client.parentSpanId).toBe(lib.spanId);
+    await h.collector.waitFor((c) => c.query.logs({ traceId: server.traceId }).length >= 1, 10_000);
+    const [log] = h.collector.query.logs({ traceId: server.traceId });
+    expect(log).toMatchObject({ spanId: lib.spanId, scope: 'edge-lib' });
+  });
+
   it('continues an incoming traceparent, tracestate and baggage', async () => {
     const h = get();
     const id = newId('continue');

@@ -58,15 +58,17 @@ export function setupEnv(opts: { visibility?: 'visible' | 'hidden'; readyState?:
   return { win, doc, nav, setPath, fire, setVisibility };
 }
 
-/** An InstrumentationContext whose core records histogram values when "exported". */
+/** An InstrumentationContext whose core records histogram values and log records (events) when "exported". */
 export function fakeCtx() {
   const deferred: (() => void)[] = [];
   const recorded: { name: string; value: number; attributes: Record<string, unknown> }[] = [];
+  const events: { eventName?: string; timestamp?: unknown; attributes?: Record<string, unknown> }[] = [];
   let flushes = 0;
   const ctx: any = {
     config: { redactQueryParams: [], instrumentations: {} },
     core: {
       getMeter: () => ({ createHistogram: (name: string) => ({ record: (value: number, attributes: Record<string, unknown>) => recorded.push({ name, value, attributes }) }) }),
+      getLogger: () => ({ emit: (r: (typeof events)[number]) => events.push(r) }),
       exporter: { atExport: (fn: () => void) => deferred.push(fn) },
       flushUnloading: () => { flushes++; for (const f of deferred.splice(0)) f(); },
     },
@@ -74,7 +76,7 @@ export function fakeCtx() {
     requestStarted: () => () => {},
   };
   const collect = (name?: string) => { for (const f of deferred.splice(0)) f(); return recorded.filter((r) => !name || r.name === `browser.web_vital.${name}`); };
-  return { ctx, collect, recorded, flushes: () => flushes };
+  return { ctx, collect, recorded, events, flushes: () => flushes };
 }
 
 export const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));

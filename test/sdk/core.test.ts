@@ -168,7 +168,8 @@ describe('core: traces', () => {
   it('flushes a full batch without waiting for the timer', async () => {
     const { core, sent } = setup({ batch: { maxExportBatchSize: 10, scheduledDelayMillis: 60_000 } });
     for (let k = 0; k < 25; k++) core.tracer.startSpan(`s${k}`).end();
-    await new Promise((r) => setTimeout(r, 20));
+    const traced = () => sent.filter((s) => s.signal === 'traces').map((s) => s.json.resourceSpans[0].scopeSpans[0].spans.length).reduce((a, b) => a + b, 0);
+    await vi.waitFor(() => expect(traced()).toBeGreaterThanOrEqual(20), { timeout: 20_000, interval: 5 });
     const counts = sent.filter((s) => s.signal === 'traces').map((s) => s.json.resourceSpans[0].scopeSpans[0].spans.length);
     expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(20);
     await core.shutdown();
@@ -187,17 +188,17 @@ describe('core: item attributes (session ids) known late', () => {
 
   it('spans and logs finished before they are known wait (for an idle moment at most), and go out with them', async () => {
     const { ia, resolutions } = lateSession();
-    const { core, sent, spans } = setup({ batch: { scheduledDelayMillis: 30 } }, traceIdRatio(1), ia);
+    // The export is a second away: the idle moment comes long before it, even on a loaded machine.
+    const { core, sent, spans } = setup({ batch: { scheduledDelayMillis: 1000 } }, traceIdRatio(1), ia);
     const span = core.tracer.startSpan('early', { attributes: { a: 1 } });
     span.addEvent('e1');
     span.end();
     core.logger.emit({ body: 'early log' });
     expect(resolutions()).toBe(0);
     // They are learnt once the main thread is idle, and the export is scheduled as usual.
-    await new Promise((r) => setTimeout(r, 10));
-    expect(resolutions()).toBe(1);
+    await vi.waitFor(() => expect(resolutions()).toBe(1), { timeout: 20_000, interval: 2 });
     expect(sent).toEqual([]);
-    await vi.waitFor(() => expect(sent.length).toBeGreaterThan(0), { timeout: 2000 });
+    await vi.waitFor(() => expect(sent.length).toBeGreaterThan(0), { timeout: 20_000 });
     expect(resolutions()).toBe(1);
     await core.flush();
     const [s] = spans();
@@ -384,7 +385,9 @@ describe('core: debug console exporter', () => {
       core.tracer.startSpan('printed', { attributes: { a: 1 } }).end();
       core.logger.emit({ body: 'hello' });
       core.meter.createCounter('c').add(2);
-      await new Promise((r) => setTimeout(r, 50));
+      // The printer is an on-demand import: wait until it has printed what it held (a fixed
+      // 50 ms wait failed on a loaded machine).
+      if (debug) await vi.waitFor(() => { if (!logs.some((l) => l[0] === '[plume] log')) throw new Error('not printed yet'); }, { timeout: 20_000, interval: 10 });
       await core.flush();
       await core.shutdown();
       return sent.map((s) => ({ signal: s.signal, json: JSON.stringify(s.json).replace(/"(start|end|time|observedTime)(Time)?UnixNano":"\d+"/g, '') }));

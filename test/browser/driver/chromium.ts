@@ -13,10 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser as PwBrowser, type BrowserContext, type CDPSession, type Page as PwPage } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '../../../playwright.config.js';
+import { toolPath } from '../../../scripts/prereqs.js';
 import { endGroup, executable, waitForOutput, spawnGroup, TabPage, Watchdog } from './common.js';
 import type { Browser, Page } from './types.js';
 
-export const CHROMIUM = process.env.PLUME_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = toolPath('chromium');
 
 export async function launchChromium(): Promise<Browser> {
   const bin = executable(CHROMIUM, 'chromium', 'PLUME_CHROMIUM');
@@ -69,7 +70,10 @@ class ChromiumPage extends TabPage<PwPage> implements Page {
 
   constructor(private context: BrowserContext, page: PwPage, pages: Set<ChromiumPage>) {
     super(page, pages, () => context.newPage());
-    page.on('console', (m) => { if (m.type() === 'error') this.errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push(m.text());
+      else if (m.type() === 'warning') this.warnings.push(m.text());
+    });
     page.on('pageerror', (e) => this.errors.push(String(e)));
   }
 

@@ -86,6 +86,7 @@ export interface Tab {
  */
 export abstract class TabPage<T extends Tab> {
   protected errors: string[] = [];
+  protected warnings: string[] = [];
   private cover?: T;
 
   constructor(protected readonly tab: T, private readonly pages: Set<unknown>, private readonly newTab: () => Promise<T>) {}
@@ -112,6 +113,10 @@ export abstract class TabPage<T extends Tab> {
 
   async consoleErrors() {
     return [...this.errors];
+  }
+
+  async consoleWarnings() {
+    return [...this.warnings];
   }
 
   async close(opts: { runBeforeUnload?: boolean } = {}) {

@@ -101,6 +101,14 @@ test('consoleErrors: console.error, uncaught exceptions and unhandled rejections
   expect((await page.consoleErrors()).join('\n')).not.toContain('not an error');
 });
 
+test('consoleWarnings: console.warn, apart from the errors', async ({ page }) => {
+  await page.goto(`${origin}/plain`);
+  await page.evaluate(() => { console.warn('plume-console-warning', 8); console.error('plume-error-not-a-warning'); });
+  await expect.poll(async () => (await page.consoleWarnings()).join('\n'), { timeout: 5_000 }).toContain('plume-console-warning 8');
+  await expect.poll(async () => (await page.consoleErrors()).join('\n'), { timeout: 5_000 }).toContain('plume-error-not-a-warning');
+  expect((await page.consoleWarnings()).join('\n')).not.toContain('plume-error-not-a-warning');
+});
+
 test('close() fires visibilitychange and pagehide, with and without runBeforeUnload', async ({ browser }) => {
   const observer = await browser.newPage();
   await observer.goto(`${origin}/observer`);

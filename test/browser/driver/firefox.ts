@@ -1,10 +1,11 @@
 // firefox: Debian's Firefox ESR, headless, driven by puppeteer-core over WebDriver BiDi
 // (no geckodriver; puppeteer writes a profile that switches off background traffic).
 import puppeteer, { type Browser as PptrBrowser, type Page as PptrPage } from 'puppeteer-core';
+import { toolPath } from '../../../scripts/prereqs.js';
 import { executable, TabPage, Watchdog } from './common.js';
 import type { Browser, Page } from './types.js';
 
-export const FIREFOX = process.env.PLUME_FIREFOX ?? '/usr/bin/firefox-esr';
+export const FIREFOX = toolPath('firefox');
 
 export async function launchFirefox(): Promise<Browser> {
   const bin = executable(FIREFOX, 'firefox-esr', 'PLUME_FIREFOX');
@@ -46,7 +47,10 @@ class FirefoxPage extends TabPage<PptrPage> implements Page {
 
   constructor(browser: PptrBrowser, page: PptrPage, pages: Set<FirefoxPage>) {
     super(page, pages, () => browser.newPage());
-    page.on('console', (m) => { if (m.type() === 'error') this.errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push(m.text());
+      else if ((m.type() as string) === 'warn' || m.type() === 'warning') this.warnings.push(m.text());
+    });
     // Firefox reports CSP violations here too, as page errors.
     page.on('pageerror', (e) => this.errors.push(e instanceof Error ? e.message : String(e)));
   }

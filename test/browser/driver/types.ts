@@ -39,6 +39,11 @@ export interface Page {
    * Async because WebKit has to read them from the page; see README.md for what it misses.
    */
   consoleErrors(): Promise<string[]>;
+  /**
+   * Console warnings seen so far (console.warn, and what the engine itself logs as a warning),
+   * as text, like consoleErrors(): what a page's console shows beside its errors.
+   */
+  consoleWarnings(): Promise<string[]>;
   /** Closes the tab as a user would: pagehide (and visibilitychange) fire in every engine. */
   close(opts?: { runBeforeUnload?: boolean }): Promise<void>;
   /**

@@ -9,20 +9,24 @@ import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { endGroup, executable, freePort, pageAnswer, pageExpression, pageResult, poll, sleep, spawnGroup, waitForOutput, waitVisibility, Watchdog } from './common.js';
 import type { Browser, Page } from './types.js';
+import { toolPath } from '../../../scripts/prereqs.js';
 
-export const WEBKIT_DRIVER = process.env.PLUME_WEBKIT_DRIVER ?? 'WebKitWebDriver';
-export const MINIBROWSER = process.env.PLUME_MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+export const WEBKIT_DRIVER = toolPath('webkitDriver');
+export const MINIBROWSER = toolPath('miniBrowser');
 
-// Page-side: collects console.error calls, uncaught errors and unhandled rejections from the
-// moment it is installed (the first evaluate() on a document), in window.__plumeDriverErrors.
+// Page-side: collects console.error and console.warn calls, uncaught errors and unhandled
+// rejections from the moment it is installed (the first evaluate() on a document), in
+// window.__plumeDriverErrors, each as [kind, text] ('e' an error, 'w' a warning).
 const HOOK = {
   prelude: `const __q = window.__plumeDriverErrors || (() => {
     const q = [];
     const text = (x) => x instanceof Error ? x.name + ': ' + x.message : String(x);
-    const orig = console.error;
-    console.error = function (...a) { q.push(a.map(text).join(' ')); return orig.apply(this, a); };
-    addEventListener('error', (e) => q.push(e.error !== undefined && e.error !== null ? text(e.error) : String(e.message)));
-    addEventListener('unhandledrejection', (e) => q.push('Unhandled promise rejection: ' + text(e.reason)));
+    for (const [name, kind] of [['error', 'e'], ['warn', 'w']]) {
+      const orig = console[name];
+      console[name] = function (...a) { q.push([kind, a.map(text).join(' ')]); return orig.apply(this, a); };
+    }
+    addEventListener('error', (e) => q.push(['e', e.error !== undefined && e.error !== null ? text(e.error) : String(e.message)]));
+    addEventListener('unhandledrejection', (e) => q.push(['e', 'Unhandled promise rejection: ' + text(e.reason)]));
     Object.defineProperty(window, '__plumeDriverErrors', { value: q });
     return q;
   })();`,
@@ -66,7 +70,7 @@ class Session {
 }
 
 export async function launchWebKit(): Promise<Browser> {
-  const xvfbBin = executable('Xvfb', 'xvfb', 'PATH');
+  const xvfbBin = executable(toolPath('xvfb'), 'xvfb', 'PATH');
   const driverBin = executable(WEBKIT_DRIVER, 'webkit2gtk-driver', 'PLUME_WEBKIT_DRIVER');
   const minibrowser = executable(MINIBROWSER, 'webkit2gtk-driver', 'PLUME_MINIBROWSER');
   const watchdog = new Watchdog();
@@ -141,6 +145,7 @@ export async function launchWebKit(): Promise<Browser> {
 class WebKitPage implements Page {
   readonly engine = 'webkit' as const;
   private errors: string[] = [];
+  private warnings: string[] = [];
   private restore?: { width: number; height: number };
 
   constructor(private s: Session, private handle: string, private home: string, private pages: Set<WebKitPage>) {}
@@ -152,7 +157,7 @@ class WebKitPage implements Page {
   private async exec(fn: Function, args: unknown[]) {
     const raw = await this.s.call('POST', '/execute/sync', { script: `return ${pageExpression(fn, args, HOOK)}`, args: [] });
     const answer = pageAnswer(raw);
-    if (Array.isArray(answer.x)) this.errors.push(...answer.x.map(String));
+    if (Array.isArray(answer.x)) for (const [kind, text] of answer.x as [string, string][]) (kind === 'w' ? this.warnings : this.errors).push(String(text));
     return answer;
   }
 
@@ -206,6 +211,11 @@ class WebKitPage implements Page {
   async consoleErrors() {
     if (this.pages.has(this)) await this.run(() => this.drain());
     return [...this.errors];
+  }
+
+  async consoleWarnings() {
+    if (this.pages.has(this)) await this.run(() => this.drain());
+    return [...this.warnings];
   }
 
   // WebDriver's Close Window unloads the document (pagehide fires) without a beforeunload

@@ -1,6 +1,7 @@
 // Loaded by transparency.spec.ts. The native fetch is kept before Plume wraps it, so
 // every case runs twice in the same page, without and with Plume, and the spec compares
-// everything a caller can observe.
+// everything a caller can observe. Nothing waits a fixed time: a request is aborted once the
+// server says it has it (/t/held), and one that must time out is never answered (/t/hold).
 const nativeFetch = window.fetch;
 const q = new URLSearchParams(location.search);
 const other = q.get('other');
@@ -26,6 +27,23 @@ async function observe(p) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let held = 0;
+const RUN = Math.random().toString(36).slice(2);
+/** A URL the server holds unanswered, and a promise that resolves once the server has the request. */
+function hold() {
+  const id = `${RUN}-${++held}`;
+  return [`/t/hold?id=${id}`, () => nativeFetch(`/t/held?id=${id}`).then((r) => r.text())];
+}
+/** f(url) with a signal, aborted (with `reason`, if given) once the request is in flight. */
+async function abortedInFlight(f, ...reason) {
+  const c = new AbortController();
+  const [url, arrived] = hold();
+  const p = f(url, { signal: c.signal });
+  p.catch(() => {});
+  await arrived();
+  c.abort(...reason);
+  return observe(p);
+}
 // Each case gets a fetch and returns what a caller would see.
 const CASES = {
   'string URL': (f) => observe(f('/t/echo?a=1')),
@@ -67,9 +85,9 @@ const CASES = {
   'CORS error (no Access-Control-Allow-Origin)': (f) => observe(f(`${other}/nocors`)),
   "no-cors gives an opaque response": (f) => observe(f(`${other}/nocors`, { mode: 'no-cors' })),
   'aborted before the call': (f) => { const c = new AbortController(); c.abort(); return observe(f('/t/slow', { signal: c.signal })); },
-  'aborted during the request': (f) => { const c = new AbortController(); const p = f('/t/slow', { signal: c.signal }); setTimeout(() => c.abort(), 50); return observe(p); },
-  'aborted with a custom reason (same object rejected)': (f) => { const c = new AbortController(); window.__reason = new Error('my reason'); const p = f('/t/slow', { signal: c.signal }); setTimeout(() => c.abort(window.__reason), 50); return observe(p); },
-  'AbortSignal.timeout': (f) => observe(f('/t/slow', { signal: AbortSignal.timeout(50) })),
+  'aborted during the request': (f) => abortedInFlight(f),
+  'aborted with a custom reason (same object rejected)': (f) => { window.__reason = new Error('my reason'); return abortedInFlight(f, window.__reason); },
+  'AbortSignal.timeout': (f) => observe(f(hold()[0], { signal: AbortSignal.timeout(50) })),
   'invalid URL': (f) => observe(f('http://[::1')),
   'unsupported scheme': (f) => observe(f('ftp://example.invalid/')),
   'wrong this: Illegal invocation, thrown the same way': async (f) => {

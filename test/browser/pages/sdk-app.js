@@ -48,13 +48,21 @@ window.tour = async () => {
   out.routeFetch = await echo('/api/echo?route=1&delay=700');
   await early;
 
-  // Errors: thrown in a timer, an unhandled rejection, a broken image.
+  // Errors: thrown in a timer, an unhandled rejection, a broken image. Waited for as events
+  // (our listeners come after Plume's, so it has recorded each), not for a fixed time: the
+  // page is left right after the tour.
+  const seen = (type, test) => new Promise((r) => addEventListener(type, (e) => { if (test(e)) r(); }, true));
+  const errors = Promise.all([
+    seen('error', (e) => String(e.message).includes('tour: thrown from a timer')),
+    seen('unhandledrejection', (e) => String(e.reason?.message).includes('tour: unhandled rejection')),
+    seen('error', (e) => e.target instanceof HTMLImageElement),
+  ]);
   setTimeout(() => { throw new TypeError('tour: thrown from a timer'); });
   Promise.reject(new RangeError('tour: unhandled rejection'));
   const img = document.createElement('img');
   img.src = '/missing-image.png';
   document.body.append(img);
-  await new Promise((r) => setTimeout(r, 300));
+  await errors;
   out.session = plume.tracer.startSpan('probe').spanContext();
   return out;
 };

@@ -1,5 +1,5 @@
 // SERVER span attributes against the stable HTTP server semantic conventions.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { instrumentDeno } from '../../../src/edge/index.js';
 import { decodeToJson } from '../../helpers/otlp-schema.js';
 import { worker, attrs } from './worker-harness.js';
@@ -43,7 +43,7 @@ describe('SERVER span semconv', () => {
     const completed = new Promise<void>((r) => { done = r; });
     await handler(new Request('https://a.example/'), { remoteAddr: { hostname: '203.0.113.9', port: 51234, transport: 'tcp' }, completed });
     done();
-    await new Promise((r) => setTimeout(r, 100));
+    await vi.waitFor(() => expect(sent.length).toBeGreaterThan(0), { timeout: 20_000, interval: 10 });
     const j = decodeToJson('traces', sent[0]) as any;
     const a = attrs(j.resourceSpans[0].scopeSpans[0].spans[0]);
     expect(a['network.peer.address']).toBe('203.0.113.9');

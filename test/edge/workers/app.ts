@@ -1,6 +1,7 @@
 // The application every test worker runs, whatever the runtime: routes that exercise the
 // SERVER span, outbound fetch in its different forms, errors, and what the test needs to see
 // (encoder kind, context mode, warnings).
+import { logs, trace } from '@opentelemetry/api';
 import { context, contextMode, getPlume, requestContext, setRoute } from '../../../src/edge/index.js';
 
 export class Boom extends Error {
@@ -75,6 +76,18 @@ export function app(upstream: string) {
       case '/background': {
         background?.((async () => { await sleep(100); await fetch(up()); })());
         return new Response('background');
+      }
+      // A library on @opentelemetry/api (traces and 1.10's logs) inside the handler (it takes its tracer
+      // there: the API hands out no-ops before the first request has registered Plume).
+      case '/api': {
+        const tracer = trace.getTracer('edge-lib', '1.2.3');
+        await tracer.startActiveSpan('lib.work', async (span) => {
+          const r = fetch(up());
+          logs.getLogger('edge-lib', '1.2.3').emit({ severityNumber: 9, body: `lib ${id}` });
+          await r;
+          span.end();
+        });
+        return new Response('api');
       }
       case '/info':
         return Response.json({ encoder: getPlume()?.encoder, context: contextMode(), warnings });
