@@ -3,7 +3,8 @@
 // stringValue } }]) and applies the symbolicator's attributes in the same shape. Metrics carry
 // no stacks. The protobuf side is otlp-protobuf.ts, over otlp-walk.ts (the relay's one protobuf
 // reader); both make the same records of the same request.
-import { ATTR, resultAttributes, type Symbolicator } from './symbolicate.js';
+import { ATTR, resultAttributes } from './attributes.js';
+import type { Symbolicator } from './symbolicate.js';
 import { parseDebugIds } from '../../lib/debug-ids.js';
 
 type KeyValue = { key?: unknown; value?: Record<string, unknown> | null };

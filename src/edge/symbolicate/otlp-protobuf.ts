@@ -4,7 +4,8 @@
 // are written back into the bytes there (the lengths around them re-encoded). The result is
 // what symbolicateOtlpJson makes of the same request in OTLP/JSON.
 import { findRecordAttributes, setRecordAttributes, type AttributeValue, type FoundRecord } from '../otlp-walk.js';
-import { ATTR, resultAttributes, type Symbolicator } from './symbolicate.js';
+import { ATTR, resultAttributes } from './attributes.js';
+import type { Symbolicator } from './symbolicate.js';
 import { parseDebugIds } from '../../lib/debug-ids.js';
 
 /** Every attribute symbolication reads or writes: what findRecordAttributes is asked to find. */

@@ -14,26 +14,16 @@
 // scopes); a frame with no mapped caller (an event handler, a callback called by the engine)
 // keeps the name the engine printed.
 import { originalPositionFor, sourceContentFor, type TraceMap } from '@jridgewell/trace-mapping';
-import { parseDebugIds, DEBUG_IDS } from '../../lib/debug-ids.js';
+import { parseDebugIds } from '../../lib/debug-ids.js';
 import { warn, W_SYMBOLICATION } from '../../lib/diag.js';
 import { errorText, MapCache, type MapSourceFunction, bindingSource, type StorageBinding, type LoadedMap } from './maps.js';
 import { formatFrame, parseStack, splitName, type Frame } from './stack.js';
+import { ATTR, resultAttributes } from './attributes.js';
 
-/** The attributes the symbolicator writes. */
-export const ATTR = {
-  stacktrace: 'exception.stacktrace',
-  /** The stack as it arrived, kept when any frame of it was mapped. */
-  minified: 'plume.exception.minified_stacktrace',
-  /** Frames with a script position that could not be mapped (no map, or nothing at that place). */
-  unmapped: 'plume.symbolication.unmapped_frames',
-  /** Why frames were left: the first problem met (no map, malformed map, unknown format, …). */
-  error: 'plume.symbolication.error',
-  file: 'code.file.path',
-  line: 'code.line.number',
-  column: 'code.column.number',
-  fn: 'code.function.name',
-  debugIds: DEBUG_IDS,
-} as const;
+// Here for those who import them from the symbolicator; they live apart so that the OTLP walks
+// (and the relay) use them without pulling in trace-mapping.
+export { ATTR, resultAttributes };
+
 
 export interface SymbolicatorOptions {
   /** Where maps are read from: `(urlOrDebugId) => Promise<string | null>`, or a KV/R2/assets binding. */
@@ -256,28 +246,6 @@ export function createSymbolicator(options: SymbolicatorOptions): Symbolicator {
   };
 }
 
-/**
- * The attributes a result sets on its record (undefined when it sets none): the rewritten
- * stack, the minified one kept beside it, code.* from the top mapped frame, and the counts of
- * what was left. A walker writes them in its own representation (JSON, protobuf, rows).
- */
-export function resultAttributes(r: StackResult): Record<string, string | number> | undefined {
-  const out: Record<string, string | number> = {};
-  if (r.mapped) {
-    out[ATTR.stacktrace] = r.stack;
-    out[ATTR.minified] = r.original;
-    const top = r.top!;
-    out[ATTR.file] = top.file;
-    out[ATTR.line] = top.line;
-    out[ATTR.column] = top.column;
-    // The name without V8's `new ` and ` [as alias]` decorations.
-    const name = splitName(top.fn).name;
-    if (name) out[ATTR.fn] = name;
-  }
-  if (r.unmapped) out[ATTR.unmapped] = r.unmapped;
-  if (r.problem && (r.unmapped || !r.mapped)) out[ATTR.error] = r.problem;
-  return Object.keys(out).length ? out : undefined;
-}
 
 /** A source path as the map names it, without leading `./` and `../` (relative to the map's folder). */
 function cleanSource(s: string): string {
