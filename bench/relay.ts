@@ -23,7 +23,7 @@ import { createSymbolicator } from '../src/edge/symbolicate/index.js';
 import { createEncoder } from '../src/encoder.js';
 import { FIXTURES } from '../test/encode/fixtures.js';
 import { buildEsbuild, throwFrom } from '../test/edge/symbolicate/fixture.js';
-import { measure, printTable } from './harness.js';
+import { printRounds, rounds } from './harness.js';
 
 const ROUND_MS = Number(process.env.BENCH_MS ?? 1500);
 const ROUNDS = Number(process.env.RELAY_ROUNDS ?? 3);
@@ -72,11 +72,12 @@ const json = JSON.stringify(exportJson);
 // Error records as a page sends them: stacks of the minified app's real frames (its map private).
 const app = await buildEsbuild();
 const appFrames = (await throwFrom(app)).split('\n').filter((l) => l.includes(app.url));
-const stackOf = (k: number) => [`TypeError: no price for sku-${k}`, ...Array.from({ length: 20 }, (_, i) => appFrames[(i + k) % appFrames.length])]
-  .join('\n');
+const stackOf = (k: number) => [`TypeError: no price for sku-${k}`,
+  ...Array.from({ length: 20 }, (_, i) => appFrames[(i + k) % appFrames.length])].join('\n');
 const errorsJson = {
   resourceLogs: [{ resource, scopeLogs: [{ scope: { name: 'plume' }, logRecords: Array.from({ length: 10 }, (_, k) => ({
-    timeUnixNano: '1764614400123456789', severityNumber: 17, severityText: 'ERROR', body: { stringValue: `Uncaught TypeError: no price for sku-${k}` },
+    timeUnixNano: '1764614400123456789', severityNumber: 17, severityText: 'ERROR',
+    body: { stringValue: `Uncaught TypeError: no price for sku-${k}` },
     attributes: [
       { key: 'exception.type', value: { stringValue: 'TypeError' } },
       { key: 'exception.message', value: { stringValue: `no price for sku-${k}` } },
@@ -133,7 +134,8 @@ async function round(make: RelayFn, b: (typeof bodies)[number], inProcess: boole
   const start = performance.now();
   const worker = async () => {
     while (performance.now() < end) {
-      const req = new Request(`https://shop.example.com/otlp/v1/${b.path}`, { method: 'POST', body: b.body as BodyInit, headers: b.headers });
+      const url = `https://shop.example.com/otlp/v1/${b.path}`;
+      const req = new Request(url, { method: 'POST', body: b.body as BodyInit, headers: b.headers });
       const res = await r(req);
       if (res?.status !== 200) failed++;
       await res?.arrayBuffer();
@@ -176,10 +178,10 @@ try {
   const big = FIXTURES.find((f) => f.name === 'traces: 10,000 spans')!.req;
   const bigProtobuf = enc.encodeTraces(big);
   const bigJson = new TextEncoder().encode(JSON.stringify(big));
-  printTable('OTLP checks before forwarding (10,000 spans)', [
-    measure('checkOtlpProtobuf (wire walk)', () => { checkOtlpProtobuf('traces', bigProtobuf); return bigProtobuf; }),
-    measure('checkOtlpJson (parse + schema walk)', () => { checkOtlpJson('traces', bigJson); return bigJson; }),
-  ], 'checkOtlpProtobuf (wire walk)');
+  printRounds('OTLP checks before forwarding (10,000 spans)', await rounds([
+    { name: 'checkOtlpProtobuf (wire walk)', run: () => { checkOtlpProtobuf('traces', bigProtobuf); return bigProtobuf; } },
+    { name: 'checkOtlpJson (parse + schema walk)', run: () => { checkOtlpJson('traces', bigJson); return bigJson; } },
+  ]), 'checkOtlpProtobuf (wire walk)');
   const { maps, ...stacks } = symbolicator.stats;
   console.log(`\nsymbolicator: ${JSON.stringify(stacks)}; maps ${JSON.stringify(maps)}`);
 } finally {
