@@ -443,7 +443,9 @@ function leave(child: number, depth: number): void {
       if (KV_LAST === STRING_VALUE) value = text(KV_S, KV_E);
       else if (KV_LAST === ARRAY_VALUE_FIELD) {
         value = [];
-        for (let i = 0; i < KV_ELEMENTS.length; i += 2) value.push(KV_ELEMENTS[i] >= 0 ? text(KV_ELEMENTS[i], KV_ELEMENTS[i + 1]) : undefined);
+        for (let i = 0; i < KV_ELEMENTS.length; i += 2) {
+          value.push(KV_ELEMENTS[i] >= 0 ? text(KV_ELEMENTS[i], KV_ELEMENTS[i + 1]) : undefined);
+        }
       }
     }
     REC ??= { attributes: new Map(), field: 0, end: 0, frames: [] };
@@ -497,7 +499,9 @@ export type AttributeValue = string | number;
  * where it is, the others appended to the record) and the length of every message around
  * them re-encoded. `records` must come from findRecordAttributes on this very body.
  */
-export function setRecordAttributes(body: Uint8Array, edits: { record: FoundRecord; attributes: Record<string, AttributeValue> }[]): Uint8Array {
+export function setRecordAttributes(
+  body: Uint8Array, edits: { record: FoundRecord; attributes: Record<string, AttributeValue> }[],
+): Uint8Array {
   compile();
   const splices: { from: number; to: number; bytes: Uint8Array }[] = [];
   // Messages around the edits, by where their length is (one entry however many records they
@@ -531,7 +535,9 @@ export function setRecordAttributes(body: Uint8Array, edits: { record: FoundReco
   let size = body.length;
   let last = 0;
   for (const s of splices) {
-    if (s.from < last || s.to < s.from || s.to > body.length) throw new RangeError('setRecordAttributes: edits overlap or lie outside the body');
+    if (s.from < last || s.to < s.from || s.to > body.length) {
+      throw new RangeError('setRecordAttributes: edits overlap or lie outside the body');
+    }
     last = s.to;
     size += s.bytes.length - (s.to - s.from);
   }
@@ -584,7 +590,9 @@ function keyValueField(field: number, key: string, value: AttributeValue): Uint8
     v = UTF8_OUT.encode(value);
     anyLen = varintSize(STRING_VALUE * 8 + 2) + varintSize(v.length) + v.length;
   } else {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`setRecordAttributes: ${key} = ${value} is not a whole number from 0 to 2^53`);
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new RangeError(`setRecordAttributes: ${key} = ${value} is not a whole number from 0 to 2^53`);
+    }
     anyLen = varintSize(INT_VALUE * 8) + varintSize(value);
   }
   const kvLen = varintSize(KEY * 8 + 2) + varintSize(k.length) + k.length + varintSize(VALUE * 8 + 2) + varintSize(anyLen) + anyLen;

@@ -485,7 +485,8 @@ export function relay(options: RelayOptions): Relay {
       }
     } catch (e) {
       stats.symbolicationFailed++;
-      log('symbolication', `a ${signal} request was forwarded with its stacks as they came: ${(e as Error)?.message ?? e}`, W_SYMBOLICATION);
+      const why = (e as Error)?.message ?? e;
+      log('symbolication', `a ${signal} request was forwarded with its stacks as they came: ${why}`, W_SYMBOLICATION);
       return undefined;
     }
     if (out) stats.symbolicated++;

@@ -144,7 +144,9 @@ const site :Workerd.Worker = (
     site = `http://127.0.0.1:${workerd.ports.http}`;
   });
   test.afterAll(async ({}, testInfo) => {
-    if (workerd && testInfo.status !== testInfo.expectedStatus) await testInfo.attach('workerd', { body: workerd.output(), contentType: 'text/plain' });
+    if (workerd && testInfo.status !== testInfo.expectedStatus) {
+      await testInfo.attach('workerd', { body: workerd.output(), contentType: 'text/plain' });
+    }
     await workerd?.stop();
     await collector?.close();
   });

@@ -16,6 +16,7 @@ let upstream: Upstream;
 let gate: Gate;
 let workerd: Awaited<ReturnType<typeof startWorkerd>>;
 let tmp: ReturnType<typeof tempDir>;
+const MAP = '{"version":3,"sources":["app.ts"],"names":[],"mappings":"AAAA"}';
 const base = (socket: 'wasm' | 'twin' | 'als' | 'edge' | 'edge2') => `http://127.0.0.1:${workerd.ports[socket]}`;
 
 // Cloudflare's front end, as far as a worker can tell: it hands over request.cf (here from the
@@ -50,7 +51,7 @@ beforeAll(async () => {
   tmp = tempDir('workerd');
   wasmFile(tmp.dir);
   mkdirSync(`${tmp.dir}/maps/assets`, { recursive: true });
-  writeFile(`${tmp.dir}/maps/assets`, 'app.js.map', '{"version":3,"sources":["app.ts"],"names":[],"mappings":"AAAA"}');
+  writeFile(`${tmp.dir}/maps/assets`, 'app.js.map', MAP);
   await bundle('workerd.ts', `${tmp.dir}/worker.js`, { external: ['./plume.wasm'] });
   writeFile(tmp.dir, 'config.capnp', `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
@@ -207,7 +208,7 @@ describe('workerd', () => {
   it('bindingSource over a service binding (a disk service): the file by the URL\'s path, null when absent', async () => {
     // workerd's Fetcher also has get(url), an HTTP GET helper, which is not a KV get: fetch is what reads it.
     const read = async (ref: string) => (await fetch(`${base('wasm')}/map-source?ref=${encodeURIComponent(ref)}`)).text();
-    expect(await read('https://shop.example.com/assets/app.js.map')).toBe('{"version":3,"sources":["app.ts"],"names":[],"mappings":"AAAA"}');
+    expect(await read('https://shop.example.com/assets/app.js.map')).toBe(MAP);
     expect(await read('https://shop.example.com/assets/other.js.map')).toBe('null');
   });
 

@@ -32,7 +32,9 @@ const errorRecord = (s = stack) => ({
   attributes: [str('exception.type', 'TypeError'), str(ATTR.stacktrace, s)],
 });
 const logsJson = (s = stack) => ({
-  resourceLogs: [{ resource: { attributes: [str('service.name', 'shop-web')] }, scopeLogs: [{ logRecords: [errorRecord(s), { attributes: [] }] }] }],
+  resourceLogs: [{
+    resource: { attributes: [str('service.name', 'shop-web')] }, scopeLogs: [{ logRecords: [errorRecord(s), { attributes: [] }] }],
+  }],
 });
 const tracesWithException = () => ({
   resourceSpans: [{ scopeSpans: [{ spans: [{
@@ -57,8 +59,10 @@ function received(signal: 'logs' | 'traces', k = 0): Record<string, unknown>[] {
   const req = (seen.headers['content-type'] === 'application/json' ? JSON.parse(seen.body) : decodeToJson(signal, seen.bytes)) as any;
   const lists: Attr[][] = signal === 'logs'
     ? req.resourceLogs.flatMap((rl: any) => rl.scopeLogs.flatMap((sl: any) => sl.logRecords.map((l: any) => l.attributes ?? [])))
-    : req.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans.flatMap((s: any) => s.events.map((e: any) => e.attributes))));
-  return lists.map((l) => Object.fromEntries(l.map((a) => [a.key, a.value.stringValue ?? (a.value.intValue === undefined ? a.value : Number(a.value.intValue))])));
+    : req.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) =>
+      ss.spans.flatMap((s: any) => s.events.map((e: any) => e.attributes))));
+  const plain = (v: Record<string, unknown>) => v.stringValue ?? (v.intValue === undefined ? v : Number(v.intValue));
+  return lists.map((l) => Object.fromEntries(l.map((a) => [a.key, plain(a.value)])));
 }
 
 function expectReadable(attrs: Record<string, unknown>) {
@@ -91,7 +95,8 @@ describe('relay({ sourceMaps }): stacks made readable before they are forwarded'
     expect(collector.seen[0].headers['content-type']).toBe('application/json');
     const sent = JSON.parse(collector.seen[0].body);
     expect(sent.resourceLogs[0].scopeLogs[0].logRecords[0].timeUnixNano).toBe('1764614400123456789');
-    expect(sent.resourceLogs[0].scopeLogs[0].logRecords[0].attributes).toContainEqual({ key: 'code.line.number', value: { intValue: String(expectedFrames()[0].line) } });
+    expect(sent.resourceLogs[0].scopeLogs[0].logRecords[0].attributes)
+      .toContainEqual({ key: 'code.line.number', value: { intValue: String(expectedFrames()[0].line) } });
     expectReadable(received('logs')[0]);
   });
 
@@ -117,7 +122,8 @@ describe('relay({ sourceMaps }): stacks made readable before they are forwarded'
   it('the checks stay in front: a malformed body is still a 400, and nothing is forwarded', async () => {
     const body = enc.encodeLogs(logsJson());
     expect(await send(r(symbolicator()), post(body.subarray(0, body.length - 4) as BodyInit, {}, '/otlp/v1/logs'))).toBe(400);
-    expect(await send(r(symbolicator()), post('{"resourceLogs":[{"scopeLogs":7}]}', { 'content-type': 'application/json' }, '/otlp/v1/logs'))).toBe(400);
+    const json = post('{"resourceLogs":[{"scopeLogs":7}]}', { 'content-type': 'application/json' }, '/otlp/v1/logs');
+    expect(await send(r(symbolicator()), json)).toBe(400);
     expect(collector.seen).toHaveLength(0);
   });
 
@@ -150,7 +156,8 @@ describe('relay({ sourceMaps }): bad input never breaks the path', () => {
   });
 
   it('a stack in no known format is left and counted; the other records still change', async () => {
-    const body = enc.encodeLogs({ resourceLogs: [{ scopeLogs: [{ logRecords: [errorRecord('Error: boom\n  in some engine of its own'), errorRecord()] }] }] });
+    const records = [errorRecord('Error: boom\n  in some engine of its own'), errorRecord()];
+    const body = enc.encodeLogs({ resourceLogs: [{ scopeLogs: [{ logRecords: records }] }] });
     expect(await send(r(symbolicator()), post(body as BodyInit, {}, '/otlp/v1/logs'))).toBe(200);
     const [odd, error] = received('logs');
     expect(odd[ATTR.stacktrace]).toBe('Error: boom\n  in some engine of its own');

@@ -134,7 +134,8 @@ describe('symbolicateOtlpProtobuf', () => {
     expect(get(ATTR.minified)).toEqual({ stringValue: stack });
     expect(String(get('code.file.path')?.stringValue)).toMatch(/symbolicate\/app\/cart\.js$/);
     // int64 in proto3 JSON is a decimal string.
-    expect([get('code.line.number'), get('code.column.number')]).toEqual([{ intValue: String(top.line) }, { intValue: String(top.column) }]);
+    expect([get('code.line.number'), get('code.column.number')])
+      .toEqual([{ intValue: String(top.line) }, { intValue: String(top.column) }]);
     expect(get('code.function.name')).toEqual({ stringValue: 'priceOf' });
     // Replaced where they were, not added again.
     expect(attrs.filter((a) => a.key === 'code.file.path')).toHaveLength(1);
@@ -164,7 +165,11 @@ describe('symbolicateOtlpProtobuf', () => {
 });
 
 // Hand-made wire bytes, for what no encoder writes.
-const varint = (n: number): number[] => { const o: number[] = []; do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n); return o; };
+const varint = (n: number): number[] => {
+  const o: number[] = [];
+  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n);
+  return o;
+};
 const field = (num: number, body: number[]): number[] => [...varint(num * 8 + 2), ...varint(body.length), ...body];
 const utf8 = (s: string) => [...new TextEncoder().encode(s)];
 const kv = (key: string, ...values: number[][]) => field(1, utf8(key)).concat(...values.map((v) => field(2, v)));
@@ -182,7 +187,8 @@ describe('findRecordAttributes: what counts as a record\'s attribute, read as a 
 
   test('a string value, an array of strings (debug IDs), and the first of a repeated key', () => {
     const ids = field(5, [...field(1, sv('https://x.test/a.js 1')), ...field(1, [...varint(3 * 8), 7]), ...field(1, sv('b 2'))]);
-    const body = logsWith(attrsOf(kv('other', sv('x')), kv(ATTR.stacktrace, sv('s1')), kv(ATTR.debugIds, ids), kv(ATTR.stacktrace, sv('s2'))));
+    const body = logsWith(attrsOf(kv('other', sv('x')), kv(ATTR.stacktrace, sv('s1')), kv(ATTR.debugIds, ids),
+      kv(ATTR.stacktrace, sv('s2'))));
     expect(find(body)).toEqual([{ [ATTR.stacktrace]: 's1', [ATTR.debugIds]: ['https://x.test/a.js 1', undefined, 'b 2'] }]);
   });
 
@@ -228,7 +234,8 @@ describe('findRecordAttributes: what counts as a record\'s attribute, read as a 
     const body = logsWith([...unknown, ...attrsOf(kv('a', sv('1')), kv(ATTR.file, sv('min.js')))]);
     const found = findRecordAttributes('logs', body, STACK_ATTRIBUTES).records!;
     const out = setRecordAttributes(body, [{ record: found[0], attributes: { [ATTR.file]: 'cart.js', [ATTR.line]: 16 } }]);
-    expect(out).toEqual(logsWith([...unknown, ...attrsOf(kv('a', sv('1')), kv(ATTR.file, sv('cart.js')), kv(ATTR.line, [...varint(3 * 8), 16]))]));
+    const want = attrsOf(kv('a', sv('1')), kv(ATTR.file, sv('cart.js')), kv(ATTR.line, [...varint(3 * 8), 16]));
+    expect(out).toEqual(logsWith([...unknown, ...want]));
     for (const bad of [-1, 1.5, 2 ** 60]) {
       expect(() => setRecordAttributes(body, [{ record: found[0], attributes: { [ATTR.line]: bad } }])).toThrow(RangeError);
     }

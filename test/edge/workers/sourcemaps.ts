@@ -13,7 +13,9 @@ let forward: Relay | undefined;
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
-    forward ??= relay({ collector: env.COLLECTOR, clientAddress: cloudflareClientAddress, sourceMaps: createSymbolicator({ source: env.MAPS }) });
+    forward ??= relay({
+      collector: env.COLLECTOR, clientAddress: cloudflareClientAddress, sourceMaps: createSymbolicator({ source: env.MAPS }),
+    });
     const relayed = await forward(request);
     if (relayed) return relayed;
     const path = new URL(request.url).pathname === '/' ? '/index.html' : new URL(request.url).pathname;
