@@ -18,7 +18,7 @@ import type { Transport } from '../transport/index.js';
 import { LIVE_SHARE, Sender } from '../transport/sender.js';
 import { Outbox, payloadId } from './outbox.js';
 import { loadReplay } from '../lib/chunks.js';
-import { hasPersisted, persist, persistDropped, storage } from './persist.js';
+import { hasPersisted, persist, persistDropped, POSSIBLE_DUPLICATE, storage } from './persist.js';
 
 const SIGNAL_CODE: Record<Signal, number> = { traces: SIGNAL_TRACES, metrics: SIGNAL_METRICS, logs: SIGNAL_LOGS };
 
@@ -39,7 +39,10 @@ export class Exporter {
   private logs = new RecordBatch();
   private metricsBatch = new RecordBatch();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Drops by "signal/reason", reported as plume.exporter.dropped at the next collection. */
+  /**
+   * Drops by "signal/reason", reported as plume.exporter.dropped at the next collection; under
+   * POSSIBLE_DUPLICATE, items sent again that may have arrived (plume.exporter.possible_duplicates).
+   */
   readonly dropped = new Map<string, number>();
   /** Whoever can add metric data at collection time (meters). */
   collectors: (() => MetricData[])[] = [];
@@ -68,7 +71,7 @@ export class Exporter {
     if (n <= 0) return;
     const key = `${signal}/${reason}`;
     this.dropped.set(key, (this.dropped.get(key) ?? 0) + n);
-    warnOnce(W_DROPPED, `${signal} dropped (${reason}); counted in plume.exporter.dropped`);
+    if (reason !== POSSIBLE_DUPLICATE) warnOnce(W_DROPPED, `${signal} dropped (${reason}); counted in plume.exporter.dropped`);
   }
 
   /** Whether the item waits for its item attributes (they are added to it otherwise). */
@@ -226,9 +229,10 @@ export class Exporter {
     if (unloading) {
       // Going away, requests are cut to fill what the quota still allows, in order of value
       // across signals (error logs and spans, then metrics, then the rest): what does not fit
-      // is persisted, and that should be the least valuable part.
+      // is persisted, and that should be the least valuable part. No part is over our live
+      // share of the quota: what is persisted, the next page then sends with keepalive.
       const room = { left: this.sender.budget() };
-      const limit = Math.max(1024, Math.min(room.left, 65536));
+      const limit = Math.max(1024, Math.min(room.left, LIVE_SHARE));
       for (const priority of [PRIORITY_ERROR, PRIORITY_METRIC, PRIORITY_NORMAL]) {
         for (const [signal, batch] of batches) guard(() => this.enqueue(signal, batch, limit, true, room, priority));
       }
