@@ -51,6 +51,7 @@ export class Exporter {
   /** Finished spans and logs waiting for itemAttributes. */
   private waiting: (FinishedSpan | FinishedLog)[] = [];
   private replayed = false;
+  private replaying: Promise<void> | undefined;
   private released = false;
   /** Work that produces items, done at the next export rather than now. */
   private deferred: (() => void)[] = [];
@@ -214,8 +215,9 @@ export class Exporter {
   async flush(unloading: boolean, withMetrics = true): Promise<void> {
     for (const fn of this.deferred.splice(0)) guard(fn);
     guard(() => this.release());
-    // What earlier pages persisted goes out with this page's first export, not at its start:
-    // reading storage is a synchronous round trip a loading page should not pay for.
+    // What earlier pages persisted: the browser entry looks at the first idle moment after load
+    // where an earlier page of ours is likely (browser-core.ts); the first export looks in any
+    // case (a visit's first page, or what an earlier page wrote after that look).
     if (!unloading && !this.replayed) {
       this.replayed = true;
       await this.replay().catch(() => undefined);
@@ -257,10 +259,13 @@ export class Exporter {
    * Queues what earlier pages (or this one, before it was hidden) persisted, and their drop
    * counts (export/replay.ts, loaded only when there is something to read).
    */
-  async replay(): Promise<void> {
-    const st = storage();
-    // A part that cannot load (offline, blocked) leaves the data where it is, for a later try.
-    if (st && hasPersisted(st)) await loadReplay().then((m) => m.replayPersisted(st, this.outbox, this.dropped)).catch(() => undefined);
-    this.sender.pump();
+  replay(): Promise<void> {
+    // One at a time: the load-idle look and the first export's may overlap.
+    return (this.replaying ??= (async () => {
+      const st = storage();
+      // A part that cannot load (offline, blocked) leaves the data where it is, for a later try.
+      if (st && hasPersisted(st)) await loadReplay().then((m) => m.replayPersisted(st, this.outbox, this.dropped)).catch(() => undefined);
+      this.sender.pump();
+    })().finally(() => { this.replaying = undefined; }));
   }
 }
