@@ -19,8 +19,27 @@ import wasmHex from './encode/wasm-inline.js';
 import { fromHex } from './lib/hex.js';
 import { encoderLoader, type EncoderLoader } from './encode/loader.js';
 import { loadPropagationCheck, loadSelfCheck, loadTwin } from './lib/chunks.js';
+import { isSameOrigin, toUrl } from './lib/url.js';
 
 let instance: (Plume & { core: Core }) | undefined;
+
+/**
+ * Whether an earlier page of this origin may have run here: this tab's history holds another
+ * entry of the origin (the Navigation API lists only those; without it, any earlier entry
+ * counts), the referrer is of the origin (a link opened in a new tab), or this is a reload.
+ * Reading these costs nothing, unlike a look into storage.
+ */
+function earlierPageLikely(): boolean {
+  try {
+    const nav = (globalThis as { navigation?: { entries?: () => unknown[] } }).navigation;
+    if (typeof nav?.entries === 'function' ? nav.entries().length > 1 : history.length > 1) return true;
+    const from = document.referrer ? toUrl(document.referrer) : undefined;
+    if (from && isSameOrigin(from)) return true;
+    return (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.type === 'reload';
+  } catch {
+    return false;
+  }
+}
 
 /** config.wasm (a URL to fetch, bytes or a Module), else the module inlined in the bundle. */
 function wasmSource(src: PlumeConfig['wasm']): WasmSource | (() => BufferSource) {
@@ -104,11 +123,16 @@ export function start(config: PlumeConfig, instrumentations: Instrumentation[]):
   // After load, when the main thread is idle, the wasm is compiled (off the main thread): a
   // page left right after loading would otherwise compile it synchronously on its way out,
   // and a CI run saw Firefox leave without an encoder there (encoder_not_ready drops). The
-  // session read waits for the first item recorded (then for an idle moment), the replay of
-  // what earlier pages persisted for the first export (scheduledDelayMillis after the first
-  // item, as OTel's batch processor).
+  // session read waits for the first item recorded (then for an idle moment).
+  // What an earlier page persisted is late already: it goes now too, not with the first export
+  // (a reader who leaves within scheduledDelayMillis would take it back into storage). Looking
+  // is a storage read, a synchronous round trip on a cold page, so it is done only where an
+  // earlier page of ours is likely; elsewhere (a tab's first page) the first export looks.
   const idle = (fn: () => void) => whenIdle(fn, 3000, 100);
-  const afterLoad = () => { void encoder.ready().catch(() => undefined); };
+  const afterLoad = () => {
+    void encoder.ready().catch(() => undefined);
+    if (typeof document === 'object' && earlierPageLikely()) replay();
+  };
   if (typeof document !== 'object' || document.readyState === 'complete') idle(afterLoad);
   else addEventListener('load', () => idle(afterLoad), { once: true });
 

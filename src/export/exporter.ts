@@ -20,7 +20,7 @@ import type { Transport } from '../transport/index.js';
 import { LIVE_SHARE, Sender } from '../transport/sender.js';
 import { Outbox, payloadId } from './outbox.js';
 import { loadReplay } from '../lib/chunks.js';
-import { hasPersisted, persist, persistDropped, storage } from './persist.js';
+import { hasPersisted, persist, persistDropped, POSSIBLE_DUPLICATE, storage } from './persist.js';
 
 const SIGNAL_CODE: Record<Signal, number> = { traces: SIGNAL_TRACES, metrics: SIGNAL_METRICS, logs: SIGNAL_LOGS };
 
@@ -52,7 +52,10 @@ export class Exporter {
   private logs = new RecordBatch();
   private metricsBatch = new RecordBatch();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Drops by "signal/reason", reported as plume.exporter.dropped at the next collection. */
+  /**
+   * Drops by "signal/reason", reported as plume.exporter.dropped at the next collection; under
+   * POSSIBLE_DUPLICATE, items sent again that may have arrived (plume.exporter.possible_duplicates).
+   */
   readonly dropped = new Map<string, number>();
   /** Whoever can add metric data at collection time (meters). */
   collectors: (() => MetricData[])[] = [];
@@ -61,6 +64,7 @@ export class Exporter {
   /** Finished spans and logs waiting for itemAttributes. */
   private waiting: (FinishedSpan | FinishedLog)[] = [];
   private replayed = false;
+  private replaying: Promise<void> | undefined;
   private released = false;
   /** Work that produces items, done at the next export rather than now. */
   private deferred: (() => void)[] = [];
@@ -81,7 +85,7 @@ export class Exporter {
     if (n <= 0) return;
     const key = `${signal}/${reason}`;
     this.dropped.set(key, (this.dropped.get(key) ?? 0) + n);
-    warnOnce(W_DROPPED, `${signal} dropped (${reason}); counted in plume.exporter.dropped`);
+    if (reason !== POSSIBLE_DUPLICATE) warnOnce(W_DROPPED, `${signal} dropped (${reason}); counted in plume.exporter.dropped`);
   }
 
   /** Whether the item waits for its item attributes (they are added to it otherwise). */
@@ -230,8 +234,9 @@ export class Exporter {
   async flush(unloading: boolean, withMetrics = true): Promise<void> {
     for (const fn of this.deferred.splice(0)) guard(fn);
     guard(() => this.release());
-    // What earlier pages persisted goes out with this page's first export, not at its start:
-    // reading storage is a synchronous round trip a loading page should not pay for.
+    // What earlier pages persisted: the browser entry looks at the first idle moment after load
+    // where an earlier page of ours is likely (browser-core.ts); the first export looks in any
+    // case (a visit's first page, or what an earlier page wrote after that look).
     if (!unloading && !this.replayed) {
       this.replayed = true;
       await this.replay().catch(() => undefined);
@@ -245,9 +250,10 @@ export class Exporter {
     if (unloading) {
       // Going away, requests are cut to fill what the quota still allows, in order of value
       // across signals (error logs and spans, then metrics, then the rest): what does not fit
-      // is persisted, and that should be the least valuable part.
+      // is persisted, and that should be the least valuable part. No part is over our live
+      // share of the quota: what is persisted, the next page then sends with keepalive.
       const room = { left: this.sender.budget() };
-      const limit = Math.max(1024, Math.min(room.left, 65536));
+      const limit = Math.max(1024, Math.min(room.left, LIVE_SHARE));
       for (const priority of [PRIORITY_ERROR, PRIORITY_METRIC, PRIORITY_NORMAL]) {
         for (const [signal, batch] of batches) guard(() => this.enqueue(signal, batch, limit, true, room, priority));
       }
@@ -272,10 +278,13 @@ export class Exporter {
    * Queues what earlier pages (or this one, before it was hidden) persisted, and their drop
    * counts (export/replay.ts, loaded only when there is something to read).
    */
-  async replay(): Promise<void> {
-    const st = storage();
-    // A part that cannot load (offline, blocked) leaves the data where it is, for a later try.
-    if (st && hasPersisted(st)) await loadReplay().then((m) => m.replayPersisted(st, this.outbox, this.dropped)).catch(() => undefined);
-    this.sender.pump();
+  replay(): Promise<void> {
+    // One at a time: the load-idle look and the first export's may overlap.
+    return (this.replaying ??= (async () => {
+      const st = storage();
+      // A part that cannot load (offline, blocked) leaves the data where it is, for a later try.
+      if (st && hasPersisted(st)) await loadReplay().then((m) => m.replayPersisted(st, this.outbox, this.dropped)).catch(() => undefined);
+      this.sender.pump();
+    })().finally(() => { this.replaying = undefined; }));
   }
 }

@@ -6,6 +6,11 @@ import type { Payload } from './outbox.js';
 
 export const PREFIX = 'plume.outbox.';
 export const DROPPED = 'plume.dropped';
+/**
+ * The reason under which drop counts hold items that were sent again although they may have
+ * arrived already (reported as plume.exporter.possible_duplicates, not as drops).
+ */
+export const POSSIBLE_DUPLICATE = 'possible_duplicate';
 
 export function storage(): Storage | undefined {
   try {
@@ -40,7 +45,10 @@ export function persist(payloads: Payload[], maxChars: number): { kept: Payload[
   let reason = 'persist_full';
   for (const p of payloads) {
     const key = PREFIX + p.id;
-    const value = `${p.signal}|${p.priority}|${p.items}|${toBinary(p.body)}`;
+    // '~' after the priority: the request was in flight without keepalive, so it may have
+    // arrived; the page that sends it again counts a possible duplicate (older readers take
+    // the priority for 0, which only moves it up the queue).
+    const value = `${p.signal}|${p.priority}${p.persisted ? '~' : ''}|${p.items}|${toBinary(p.body)}`;
     if (total + key.length + value.length > maxChars) { lost.push(p); continue; }
     try {
       st.setItem(key, value);

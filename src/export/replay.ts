@@ -7,7 +7,7 @@
 // one every page loads (see inlineConsts in rollup.config.js).
 import type { Signal } from '../sdk/config.js';
 import type { Outbox } from './outbox.js';
-import { DROPPED, PREFIX } from './persist.js';
+import { DROPPED, POSSIBLE_DUPLICATE, PREFIX } from './persist.js';
 
 function fromBinary(s: string): Uint8Array {
   const b = new Uint8Array(s.length);
@@ -32,8 +32,11 @@ function claim(st: Storage, outbox: Outbox, dropped: Map<string, number>): void 
     const a = v.indexOf('|'), b = v.indexOf('|', a + 1), c = v.indexOf('|', b + 1);
     const signal = v.slice(0, a) as Signal;
     if (c < 0 || (signal !== 'traces' && signal !== 'metrics' && signal !== 'logs')) continue;
+    const priority = v.slice(a + 1, b), items = Number(v.slice(b + 1, c)) || 0;
+    // In flight without keepalive when its page went (persist.ts): it may have arrived.
+    if (priority.endsWith('~')) dropped.set(`${signal}/${POSSIBLE_DUPLICATE}`, (dropped.get(`${signal}/${POSSIBLE_DUPLICATE}`) ?? 0) + items);
     outbox.push({
-      id: key.slice(PREFIX.length), signal, priority: Number(v.slice(a + 1, b)) || 0, items: Number(v.slice(b + 1, c)) || 0,
+      id: key.slice(PREFIX.length), signal, priority: parseInt(priority, 10) || 0, items,
       body: fromBinary(v.slice(c + 1)), attempts: 0, inflight: false, keepalive: false,
     });
   }

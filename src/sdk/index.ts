@@ -9,6 +9,7 @@ import { loadConsole } from '../lib/chunks.js';
 import { once } from '../lib/once.js';
 import { str } from '../lib/safe.js';
 import { Exporter, type DebugSink, type ItemAttributes } from '../export/exporter.js';
+import { POSSIBLE_DUPLICATE } from '../export/persist.js';
 import type { FinishedSpan } from './span.js';
 import type { MetricData } from '../record/metric.js';
 import { createTransport, type Transport } from '../transport/index.js';
@@ -185,18 +186,29 @@ export function createCore(config: ResolvedConfig, opts: CoreOptions): Core {
   return core;
 }
 
-/** plume.exporter.dropped: what the exporter had to drop, by signal and reason. */
+/**
+ * plume.exporter.dropped: what the exporter had to drop, by signal and reason; and
+ * plume.exporter.possible_duplicates: what it sent again although it may have arrived, by signal.
+ */
 function droppedMetric(exporter: Exporter, scope: { name: string; version: string }, delta: boolean, since: { t: number }): MetricData[] {
   const t = now();
   // The interval the counts cover: since the last collection (delta), or since the start.
   const start = since.t;
   if (delta) since.t = t;
   if (exporter.dropped.size === 0) return [];
-  const points = [...exporter.dropped].map(([key, n]) => {
+  const dropped: MetricData['points'] = [], duplicates: MetricData['points'] = [];
+  for (const [key, n] of exporter.dropped) {
     const [signal, reason] = key.split('/');
-    return { attributes: { signal, reason }, start, time: t, value: n, isInt: true, exemplars: [] };
-  });
+    const attributes: Attributes = reason === POSSIBLE_DUPLICATE ? { signal } : { signal, reason };
+    const point = { attributes, start, time: t, value: n, isInt: true, exemplars: [] };
+    (reason === POSSIBLE_DUPLICATE ? duplicates : dropped).push(point);
+  }
   if (delta) exporter.dropped.clear();
-  return [{ name: 'plume.exporter.dropped', description: 'Telemetry items Plume could not deliver', unit: '{item}',
-    dataKind: DATA_SUM, temporality: delta ? 1 : 2, monotonic: true, points, scope }];
+  const sum = (name: string, description: string, points: MetricData['points']): MetricData[] => (points.length ? [{
+    name, description, unit: '{item}', dataKind: DATA_SUM, temporality: delta ? 1 : 2, monotonic: true, points, scope,
+  }] : []);
+  return [
+    ...sum('plume.exporter.dropped', 'Telemetry items Plume could not deliver', dropped),
+    ...sum('plume.exporter.possible_duplicates', 'Telemetry items Plume sent again that may have arrived already', duplicates),
+  ];
 }

@@ -4,12 +4,13 @@
 // flight stay within half the 64 KiB keepalive quota: the other half stays the page's.
 // When the page goes away: beacons in priority order, each only if it fits the quota left,
 // a refused one taken as "the quota is smaller than we thought"; the rest is returned to be
-// persisted for the next page load.
+// persisted for the next page load. A network error is acted on a task later: a page going
+// away sees its requests' promises rejected while the browser still sends them (start()).
 import { now } from '../lib/clock.js';
 import type { Outbox, Payload } from '../export/outbox.js';
-import { PREFIX, storage } from '../export/persist.js';
+import { POSSIBLE_DUPLICATE, PREFIX, storage } from '../export/persist.js';
 import type { Signal } from '../sdk/config.js';
-import { KEEPALIVE_QUOTA, type Transport } from './index.js';
+import { KEEPALIVE_QUOTA, type LiveResult, type Transport } from './index.js';
 
 /** Our share of the keepalive quota for live requests, and the live request size limit. */
 export const LIVE_SHARE = KEEPALIVE_QUOTA / 2;
@@ -31,6 +32,8 @@ export class Sender {
   private beacons: { bytes: number; at: number }[] = [];
   private waiters: (() => void)[] = [];
   private closed = false;
+  /** From a hide to the end of its task. */
+  private leaving = false;
 
   constructor(
     private readonly outbox: Outbox,
@@ -59,8 +62,10 @@ export class Sender {
    * Sent at hide, but the page lived on (hidden, or shown again) to hear that it failed: back
    * in the outbox, so it is retried, or persisted at the next hide.
    */
-  private requeue(p: Payload): void {
+  private requeue(p: Payload, doubt: boolean): void {
     if (this.closed) return;
+    // It may have arrived (see start()): sent again all the same, and counted as such.
+    if (doubt) this.drop(p.signal, POSSIBLE_DUPLICATE, p.items);
     this.outbox.push(p);
     this.pump();
   }
@@ -103,12 +108,13 @@ export class Sender {
       this.inflight--;
       if (keepalive) this.keepaliveBytes -= p.body.length;
     };
-    this.transport.live(p.signal, p.body, p.items, keepalive).then((r) => {
+    /** `doubt`: a hide came with the answer, which may be the page going away and not the network's. */
+    const settle = (r: LiveResult, doubt: boolean) => {
       done();
       if (p.released) {
         // Let go at hide as sent; a retryable failure heard after all goes back.
         p.released = false;
-        if (!r.ok && r.retryable) return this.requeue(p);
+        if (!r.ok && r.retryable) return this.requeue(p, doubt);
       }
       if (r.ok) {
         this.outbox.remove(p);
@@ -139,16 +145,33 @@ export class Sender {
         this.drop(p.signal, r.status ? `http_${r.status}` : 'not_sendable', p.items);
       }
       this.pump();
+    };
+    this.transport.live(p.signal, p.body, p.items, keepalive).then((r) => {
+      if (!r.networkError) return settle(r, false);
+      // A page left without the back/forward cache has its fetches' promises rejected during
+      // pagehide, while the browser goes on sending its keepalive requests (Chromium: the
+      // collector gets the request, the page gets "Failed to fetch"). So a network error is
+      // settled in a later task, which a page that has gone never runs: until then the request
+      // is in flight, and the hide releases it (keepalive) or persists it like any other. Heard
+      // in the task of a hide, or with a hide before it is settled, it is not known to have failed.
+      const { released, persisted } = p, leaving = this.leaving;
+      setTimeout(() => settle(r, leaving || p.released !== released || p.persisted !== persisted), 0);
     }, () => { done(); this.pump(); });
   }
 
   /** Sends what fits as the page goes away; returns what must be persisted. */
   unload(): Payload[] {
     if (this.closed) return [];
+    // Until this task ends, a failure heard may be this page going away (see start()).
+    this.leaving = true;
+    setTimeout(() => { this.leaving = false; }, 0);
     let budget = this.budget();
+    // A request sent now that fails in this task is the page going away (settled never, if it
+    // has gone); a failure heard later is the network's, and it goes back to the outbox.
+    const failed = (p: Payload) => () => { const doubt = this.leaving; setTimeout(() => this.requeue(p, doubt), 0); };
     for (const p of this.outbox.waiting()) {
       if (p.body.length > budget) continue;
-      if (this.transport.unload(p.signal, p.body, p.items, () => this.requeue(p))) {
+      if (this.transport.unload(p.signal, p.body, p.items, failed(p))) {
         this.outbox.remove(p);
         budget -= p.body.length;
         this.beacons.push({ bytes: p.body.length, at: now() });

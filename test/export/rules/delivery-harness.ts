@@ -41,10 +41,11 @@ export function coreWith(transport: Transport | undefined, extra: Record<string,
 export const spanNames = (signal: Signal, body: Uint8Array): string[] => signal !== 'traces' ? [] :
   decodeToJson('traces', body).resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((ss: any) => ss.spans.map((s: any) => s.name)));
 
-export const dropPoints = (signal: Signal, body: Uint8Array): { attributes: Record<string, string>; value: number; start: string; time: string }[] => {
+/** The points of plume.exporter.dropped (or of another of the exporter's counters) in a request. */
+export const dropPoints = (signal: Signal, body: Uint8Array, name = 'plume.exporter.dropped'): { attributes: Record<string, string>; value: number; start: string; time: string }[] => {
   if (signal !== 'metrics') return [];
   const j = decodeToJson('metrics', body);
-  return j.resourceMetrics.flatMap((r: any) => r.scopeMetrics.flatMap((sm: any) => sm.metrics.filter((m: any) => m.name === 'plume.exporter.dropped')
+  return j.resourceMetrics.flatMap((r: any) => r.scopeMetrics.flatMap((sm: any) => sm.metrics.filter((m: any) => m.name === name)
     .flatMap((m: any) => m.sum.dataPoints.map((p: any) => ({
       attributes: Object.fromEntries(p.attributes.map((a: any) => [a.key, a.value.stringValue])),
       value: Number(p.asInt), start: p.startTimeUnixNano, time: p.timeUnixNano, temporality: m.sum.aggregationTemporality,
