@@ -25,7 +25,7 @@ if (!reports.length) {
 const features = [...new Set(reports.flatMap((r) => Object.keys(r.features)))];
 const cell = (v) => (v === true ? 'yes' : v === false ? 'no' : v === undefined ? '?' : String(v));
 const esc = (s) => String(s).replace(/\|/g, '\\|');
-// What Plume does with them: it decides by exactly these detections (instrument/web-vitals.ts,
+// What Plume does with them: it decides by exactly these detections (instrument/web-vitals/, lib/observe.ts,
 // instrument/navigation.ts, encode/loader.ts), so these rows follow from the ones above.
 const VITALS = [['LCP', 'PerformanceObserver: largest-contentful-paint'], ['CLS', 'PerformanceObserver: layout-shift'],
   ['INP', 'PerformanceObserver: event'], ['FCP', 'PerformanceObserver: paint'], ['TTFB', 'PerformanceObserver: navigation']];

@@ -31,7 +31,7 @@ const AREAS = {
   'fetch + XHR (incl. shared HTTP client, URL helpers)': /instrument\/(fetch|xhr|http-client)|lib\/url/,
   'navigation (page load, SPA, bfcache)': /instrument\/navigation/,
   'errors': /instrument\/errors/,
-  'web vitals': /instrument\/web-vitals/,
+  'web vitals (incl. its src/lib/ helpers)': /instrument\/web-vitals|lib\/(activation|bfcache|first-hidden|listen|observe|route-change|vital-rating)/,
 };
 // The real bundle: the same code fully minified.
 const real = br((await build({ ...opts, minify: true })).outputFiles[0].text);

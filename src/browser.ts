@@ -4,7 +4,7 @@ import { start } from './browser-core.js';
 import { errorsInstrumentation } from './instrument/errors.js';
 import { fetchInstrumentation } from './instrument/fetch.js';
 import { navigationInstrumentation } from './instrument/navigation.js';
-import { webVitalsInstrumentation } from './instrument/web-vitals.js';
+import { webVitalsInstrumentation } from './instrument/web-vitals/index.js';
 import { xhrInstrumentation } from './instrument/xhr.js';
 import type { PlumeConfig } from './sdk/config.js';
 import type { Plume } from './sdk/index.js';

@@ -8,7 +8,7 @@ import type { Plume } from './sdk/index.js';
 export { errorsInstrumentation } from './instrument/errors.js';
 export { fetchInstrumentation } from './instrument/fetch.js';
 export { navigationInstrumentation } from './instrument/navigation.js';
-export { webVitalsInstrumentation } from './instrument/web-vitals.js';
+export { webVitalsInstrumentation } from './instrument/web-vitals/index.js';
 export { xhrInstrumentation } from './instrument/xhr.js';
 export type { Instrumentation, InstrumentationContext } from './instrument/types.js';
 export * from './sdk/public.js';

@@ -4,7 +4,7 @@
 // core.flushUnloading(), whose flush(true) collects the meters and hands the result to the
 // transport: an export after shutdown (OTel: "no export after Shutdown").
 import { afterEach, expect, it, vi } from 'vitest';
-import { webVitalsInstrumentation } from '../../src/instrument/web-vitals.js';
+import { webVitalsInstrumentation } from '../../src/instrument/web-vitals/index.js';
 import { encoderLoader } from '../../src/encode/loader.js';
 import { encodeRecords } from '../../src/encode/twin.js';
 import { resolveConfig } from '../../src/sdk/config.js';
